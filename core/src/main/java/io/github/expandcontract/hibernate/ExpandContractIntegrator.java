@@ -1,0 +1,131 @@
+package io.github.expandcontract.hibernate;
+
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.migration.MigrationCatalog;
+import org.hibernate.SessionFactory;
+import org.hibernate.SessionFactoryObserver;
+import org.hibernate.boot.Metadata;
+import org.hibernate.boot.spi.BootstrapContext;
+import org.hibernate.engine.jdbc.connections.spi.JdbcConnectionAccess;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.event.service.spi.EventListenerRegistry;
+import org.hibernate.event.spi.EventType;
+import org.hibernate.integrator.spi.Integrator;
+import org.hibernate.metamodel.mapping.AttributeMapping;
+import org.hibernate.persister.entity.EntityPersister;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Wires the engine into one Hibernate {@code SessionFactory}.
+ * <p>
+ * While the factory is being built (before its runtime metamodel exists) it finds every
+ * {@code @DualWrite} field, validates it and takes the column a phase must not write out of the
+ * INSERT and UPDATE statements ({@code expand}: the new column; {@code contract}: the old one).
+ * Once the factory exists it checks the real database schema and arms the event listeners.
+ * <p>
+ * Register it with {@code BootstrapServiceRegistryBuilder.applyIntegrator(..)} or the
+ * {@code hibernate.integrator_provider} setting; the Spring Boot starter does this for you.
+ */
+public final class ExpandContractIntegrator implements Integrator {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpandContractIntegrator.class);
+
+    private final ExpandContractSettings settings;
+    private volatile MigrationCatalog catalog = new MigrationCatalog(List.of());
+
+    public ExpandContractIntegrator(ExpandContractSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The migrations found in the persistence unit; empty until the SessionFactory is built. */
+    public MigrationCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor sessionFactory) {
+        List<Migration> migrations = new MigrationDiscovery(settings, metadata).discover();
+        this.catalog = new MigrationCatalog(migrations);
+        if (migrations.isEmpty()) {
+            return;
+        }
+        // one listener per SessionFactory: its bindings are that factory's persisters
+        DualWriteEventListener listener = new DualWriteEventListener();
+        EventListenerRegistry registry = sessionFactory.getEventListenerRegistry();
+        registry.appendListeners(EventType.PRE_LOAD, listener);
+        // before Hibernate's own flush listener, i.e. before its dirty check
+        registry.prependListeners(EventType.FLUSH_ENTITY, listener);
+        registry.prependListeners(EventType.PRE_INSERT, listener);
+        registry.prependListeners(EventType.PRE_UPDATE, listener);
+        sessionFactory.addObserver(new SessionFactoryObserver() {
+            @Override
+            public void sessionFactoryCreated(SessionFactory factory) {
+                // runs after Hibernate's own schema export (if any), so the schema check sees its tables
+                SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
+                new SchemaCheck(migrations).run(openConnection(sfi));
+                listener.bind(bindPersisters(sfi, migrations));
+                migrations.forEach(ExpandContractIntegrator::logSummary);
+            }
+        });
+    }
+
+    private static ConnectionSupplier openConnection(SessionFactoryImplementor sfi) {
+        JdbcConnectionAccess access = sfi.getJdbcServices().getBootstrapJdbcConnectionAccess();
+        return new ConnectionSupplier() {
+            @Override
+            public Connection get() throws SQLException {
+                return access.obtainConnection();
+            }
+
+            @Override
+            public void release(Connection connection) throws SQLException {
+                access.releaseConnection(connection);
+            }
+        };
+    }
+
+    /** Resolves each migration's properties to state-array positions of every entity persister. */
+    private static Map<EntityPersister, List<PropertyPair>> bindPersisters(SessionFactoryImplementor sfi, List<Migration> migrations) {
+        Map<EntityPersister, List<PropertyPair>> pairs = new IdentityHashMap<>();
+        Map<String, AtomicBoolean> conflictWarned = new HashMap<>();
+        for (Migration migration : migrations) {
+            AtomicBoolean warned = conflictWarned.computeIfAbsent(migration.id(), id -> new AtomicBoolean());
+            for (String entityName : migration.entityNames()) {
+                EntityPersister persister = sfi.getMappingMetamodel().getEntityDescriptor(entityName);
+                AttributeMapping oldAttribute = persister.findAttributeMapping(migration.oldProperty());
+                AttributeMapping newAttribute = persister.findAttributeMapping(migration.newProperty());
+                int oldIndex = oldAttribute.getStateArrayPosition();
+                int newIndex = newAttribute.getStateArrayPosition();
+                pairs.computeIfAbsent(persister, p -> new ArrayList<>()).add(new PropertyPair(migration, oldIndex, newIndex,
+                        persister.getPropertyTypes()[oldIndex], persister.getPropertyTypes()[newIndex], warned));
+            }
+        }
+        return pairs;
+    }
+
+    private static void logSummary(Migration m) {
+        log.info("expand-contract migration '{}': {}.{} -> {} (table {}: {} -> {}) in phase {}: writes {}, reads {}",
+                m.id(), m.entity(), m.oldProperty(), m.newProperty(), m.table(), m.oldColumn(), m.newColumn(),
+                m.phase().configName(),
+                m.phase().writesOld() && m.phase().writesNew() ? "old and new" : m.phase().writesOld() ? "old only" : "new only",
+                m.phase().fallsBackToOld() ? "new, falling back to old where new is NULL" : m.phase().readsNew() ? "new" : "old");
+    }
+
+    /** Opens and releases the connection the schema check uses. */
+    interface ConnectionSupplier {
+        Connection get() throws SQLException;
+
+        void release(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,312 @@
+package io.github.expandcontract.hibernate;
+
+import io.github.expandcontract.ColumnConverter;
+import io.github.expandcontract.DualWrite;
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.migration.MigrationConfigurationException;
+import io.github.expandcontract.phase.Phase;
+import org.hibernate.boot.Metadata;
+import org.hibernate.boot.model.naming.Identifier;
+import org.hibernate.mapping.BasicValue;
+import org.hibernate.mapping.Column;
+import org.hibernate.mapping.PersistentClass;
+import org.hibernate.mapping.Property;
+import org.hibernate.mapping.Table;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the {@code @DualWrite} fields of a persistence unit in Hibernate's boot model, validates
+ * each declaration and its configuration, and takes out of the SQL the column the configured
+ * phase must not write.
+ */
+final class MigrationDiscovery {
+
+    private final ExpandContractSettings settings;
+    private final Metadata metadata;
+
+    MigrationDiscovery(ExpandContractSettings settings, Metadata metadata) {
+        this.settings = settings;
+        this.metadata = metadata;
+    }
+
+    /** One {@code @DualWrite} field as one entity maps it (an inherited field appears once per entity). */
+    private record Declaration(PersistentClass entity, Field field, DualWrite annotation, Property newProperty, Property oldProperty) {
+        String entityLabel() {
+            return field.getDeclaringClass().getSimpleName();
+        }
+
+        Table table() {
+            return newProperty.getValue().getTable();
+        }
+    }
+
+    List<Migration> discover() {
+        Map<String, List<Declaration>> byId = new LinkedHashMap<>();
+        for (PersistentClass entity : metadata.getEntityBindings()) {
+            Class<?> type = entity.getMappedClass();
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    DualWrite annotation = field.getAnnotation(DualWrite.class);
+                    if (annotation != null) {
+                        Declaration declaration = validate(entity, field, annotation);
+                        byId.computeIfAbsent(annotation.migration(), id -> new ArrayList<>()).add(declaration);
+                    }
+                }
+            }
+        }
+        checkConfiguredIdsAreDeclared(byId);
+        List<Migration> migrations = new ArrayList<>();
+        byId.forEach((id, declarations) -> migrations.add(toMigration(id, declarations)));
+        checkNoOldPropertyFeedsTwoMigrations(byId);
+        return migrations;
+    }
+
+    private Declaration validate(PersistentClass entity, Field field, DualWrite annotation) {
+        String migration = annotation.migration();
+        String entityLabel = field.getDeclaringClass().getSimpleName();
+        String fieldName = field.getName();
+        if (migration.isBlank()) {
+            throw new MigrationConfigurationException("", entityLabel, fieldName, "@DualWrite has an empty migration id.",
+                    "give the migration an id, e.g. @DualWrite(migration = \"customer-email\", from = \"...\").");
+        }
+        Property newProperty = findProperty(entity, fieldName);
+        if (newProperty == null || Modifier.isStatic(field.getModifiers())) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "the @DualWrite field is not a persistent property of " + entity.getEntityName()
+                            + " (is it @Transient, static, or not mapped?).",
+                    "put @DualWrite on the field mapped to the NEW column (with @Column(name = \"...\")).");
+        }
+        requireBasic(migration, entityLabel, fieldName, newProperty, "the @DualWrite field");
+        String from = annotation.from();
+        if (from.equals(fieldName)) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "from = \"" + from + "\" names the annotated field itself.",
+                    "set from to the name of the OLD field, the one mapped to the old column.");
+        }
+        if (entity.getIdentifierProperty() != null && entity.getIdentifierProperty().getName().equals(from)) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "from = \"" + from + "\" names the identifier; identifiers cannot be migrated with @DualWrite.",
+                    "set from to the name of the OLD field, the one mapped to the old column.");
+        }
+        Property oldProperty = findProperty(entity, from);
+        if (oldProperty == null) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "from = \"" + from + "\" names no persistent property of " + entity.getEntityName()
+                            + "; its persistent properties are " + propertyNames(entity) + ".",
+                    "set from to the name of the OLD field (the Java field name, not the column name), and keep that field mapped.");
+        }
+        requireBasic(migration, entityLabel, fieldName, oldProperty, "the old property '" + from + "'");
+        Field oldField = findField(entity.getMappedClass(), from);
+        if (oldField != null && oldField.isAnnotationPresent(DualWrite.class)) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "from = \"" + from + "\" names a field that is itself a @DualWrite target; migrations cannot be chained.",
+                    "finish (contract) the migration into '" + from + "' first, then start the next one from it.");
+        }
+        checkTypes(migration, entityLabel, fieldName, annotation, oldProperty, newProperty);
+        return new Declaration(entity, field, annotation, newProperty, oldProperty);
+    }
+
+    private static void requireBasic(String migration, String entity, String field, Property property, String what) {
+        if (!(property.getValue() instanceof BasicValue) || property.getColumnSpan() != 1
+                || !(property.getSelectables().get(0) instanceof Column)) {
+            throw new MigrationConfigurationException(migration, entity, field,
+                    what + " is not a basic single-column attribute (associations, embeddables and formulas are not supported yet).",
+                    "migrate a basic column (String, number, date, enum, ...), mapped with @Column.");
+        }
+    }
+
+    private void checkTypes(String migration, String entity, String field, DualWrite annotation, Property oldProperty, Property newProperty) {
+        Class<?> oldType = boxed(oldProperty.getType().getReturnedClass());
+        Class<?> newType = boxed(newProperty.getType().getReturnedClass());
+        Class<?> converter = annotation.converter();
+        if (converter == ColumnConverter.Identity.class) {
+            if (!oldType.equals(newType)) {
+                throw new MigrationConfigurationException(migration, entity, field,
+                        "the old property '" + oldProperty.getName() + "' is " + oldType.getSimpleName() + " but the new field is "
+                                + newType.getSimpleName() + ", and no converter is given.",
+                        "add converter = YourConverter.class to @DualWrite, implementing ColumnConverter<"
+                                + oldType.getSimpleName() + ", " + newType.getSimpleName() + ">.");
+            }
+            return;
+        }
+        Type[] arguments = converterTypeArguments(converter);
+        if (arguments != null) {
+            checkConverterSide(migration, entity, field, converter, "old", arguments[0], oldType, oldType, newType);
+            checkConverterSide(migration, entity, field, converter, "new", arguments[1], newType, oldType, newType);
+        }
+    }
+
+    private static void checkConverterSide(String migration, String entity, String field, Class<?> converter, String side,
+                                           Type declared, Class<?> actual, Class<?> oldType, Class<?> newType) {
+        if (declared instanceof Class<?> declaredClass && !boxed(declaredClass).isAssignableFrom(actual)) {
+            throw new MigrationConfigurationException(migration, entity, field,
+                    "converter " + converter.getSimpleName() + " takes " + declaredClass.getSimpleName() + " on the " + side
+                            + " side, but the " + side + " property is " + actual.getSimpleName() + ".",
+                    "use a converter implementing ColumnConverter<" + oldType.getSimpleName() + ", " + newType.getSimpleName() + ">.");
+        }
+    }
+
+    /** The {@code <O, N>} of {@code ColumnConverter} as the class declares them, or null if not resolvable. */
+    private static Type[] converterTypeArguments(Class<?> converter) {
+        for (Class<?> c = converter; c != null; c = c.getSuperclass()) {
+            for (Type type : c.getGenericInterfaces()) {
+                if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == ColumnConverter.class) {
+                    return parameterized.getActualTypeArguments();
+                }
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ColumnConverter<Object, Object> instantiate(Declaration d) {
+        Class<?> type = d.annotation().converter();
+        try {
+            var constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return (ColumnConverter<Object, Object>) constructor.newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new MigrationConfigurationException(d.annotation().migration(), d.entityLabel(), d.field().getName(),
+                    "converter " + type.getName() + " cannot be created (" + e + ").",
+                    "give the converter a public no-argument constructor (a static nested or top-level class).");
+        }
+    }
+
+    private Migration toMigration(String id, List<Declaration> declarations) {
+        Declaration first = declarations.get(0);
+        for (Declaration other : declarations) {
+            if (!sameTable(first.table(), other.table())) {
+                throw new MigrationConfigurationException(id, other.entityLabel(), other.field().getName(),
+                        "two @DualWrite annotations share the migration id '" + id + "' on different tables ("
+                                + first.entity().getEntityName() + " maps " + first.table().getName() + ", "
+                                + other.entity().getEntityName() + " maps " + other.table().getName() + ").",
+                        "give each table's migration its own id; a migration moves one column of one table.");
+            }
+            if (!other.field().getName().equals(first.field().getName())
+                    || !other.annotation().from().equals(first.annotation().from())) {
+                throw new MigrationConfigurationException(id, other.entityLabel(), other.field().getName(),
+                        "two @DualWrite annotations share the migration id '" + id + "' on different fields ("
+                                + first.entityLabel() + "." + first.field().getName() + " and "
+                                + other.entityLabel() + "." + other.field().getName() + ").",
+                        "give each column move its own migration id.");
+            }
+        }
+        Phase phase = settings.phaseOf(id);
+        for (Declaration d : declarations) {
+            // the boot model is still open here; the persisters built next leave the column out of INSERT/UPDATE
+            if (!phase.writesNew()) {
+                d.newProperty().setInsertable(false);
+                d.newProperty().setUpdatable(false);
+            }
+            if (!phase.writesOld()) {
+                d.oldProperty().setInsertable(false);
+                d.oldProperty().setUpdatable(false);
+            }
+        }
+        Table table = first.table();
+        String schema = table.getSchema() != null ? table.getSchema() : defaultSchema();
+        return new Migration(id, phase,
+                declarations.stream().map(d -> d.entity().getEntityName()).distinct().toList(),
+                first.entityLabel(), first.oldProperty().getName(), first.newProperty().getName(),
+                new Migration.TableName(table.getCatalog(), schema, table.getName(), table.isQuoted()),
+                column(first.oldProperty()), column(first.newProperty()),
+                instantiate(first), first.annotation().backfillSql());
+    }
+
+    private void checkConfiguredIdsAreDeclared(Map<String, List<Declaration>> byId) {
+        for (String configured : settings.configuredMigrations()) {
+            if (!byId.containsKey(configured)) {
+                throw new MigrationConfigurationException(configured, "(none)", "(none)",
+                        "expand-contract.migrations." + configured + " is configured, but no entity declares "
+                                + "@DualWrite(migration = \"" + configured + "\"); declared migrations: "
+                                + (byId.isEmpty() ? "none" : String.join(", ", byId.keySet())) + ".",
+                        "correct the id in the property, or remove expand-contract.migrations." + configured
+                                + " once its @DualWrite annotation is gone.");
+            }
+        }
+    }
+
+    private static void checkNoOldPropertyFeedsTwoMigrations(Map<String, List<Declaration>> byId) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        byId.forEach((id, declarations) -> {
+            for (Declaration d : declarations) {
+                String key = d.entity().getEntityName() + "." + d.oldProperty().getName();
+                String previous = sources.putIfAbsent(key, id);
+                if (previous != null && !previous.equals(id)) {
+                    throw new MigrationConfigurationException(id, d.entityLabel(), d.field().getName(),
+                            "the old property '" + d.oldProperty().getName() + "' is also the source of migration '" + previous
+                                    + "'; two new fields cannot both be kept in sync with one old field.",
+                            "migrate one column at a time: finish migration '" + previous + "' first.");
+                }
+            }
+        });
+    }
+
+    private String defaultSchema() {
+        var name = metadata.getDatabase().getDefaultNamespace().getPhysicalName();
+        Identifier schema = name == null ? null : name.schema();
+        return schema == null ? null : schema.getText();
+    }
+
+    private static boolean sameTable(Table a, Table b) {
+        return a == b || Objects.equals(a.getQualifiedTableName(), b.getQualifiedTableName());
+    }
+
+    private static String column(Property property) {
+        return ((Column) property.getSelectables().get(0)).getName();
+    }
+
+    private static Property findProperty(PersistentClass entity, String name) {
+        for (Property property : entity.getPropertyClosure()) {
+            if (property.getName().equals(name)) {
+                return property;
+            }
+        }
+        return null;
+    }
+
+    private static Field findField(Class<?> type, String name) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                return c.getDeclaredField(name);
+            } catch (NoSuchFieldException e) {
+                // keep looking in the superclass
+            }
+        }
+        return null;
+    }
+
+    private static String propertyNames(PersistentClass entity) {
+        return entity.getPropertyClosure().stream().map(Property::getName)
+                .collect(Collectors.toCollection(TreeSet::new)).toString();
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return switch (type.getName()) {
+            case "int" -> Integer.class;
+            case "long" -> Long.class;
+            case "boolean" -> Boolean.class;
+            case "double" -> Double.class;
+            case "float" -> Float.class;
+            case "short" -> Short.class;
+            case "byte" -> Byte.class;
+            case "char" -> Character.class;
+            default -> Void.class;
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.expandcontract.hibernate;
+
+import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.migration.MigrationConfigurationException;
+import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.schema.TableColumns;
+import org.hibernate.HibernateException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Checks each migration against the real database schema (JDBC metadata, not the mapping):
+ * both columns exist, and the column a phase does not write can take the NULL an INSERT leaves
+ * in it.
+ */
+final class SchemaCheck {
+
+    private final List<Migration> migrations;
+
+    SchemaCheck(List<Migration> migrations) {
+        this.migrations = migrations;
+    }
+
+    void run(ExpandContractIntegrator.ConnectionSupplier connections) {
+        Connection connection = null;
+        try {
+            connection = connections.get();
+            for (Migration migration : migrations) {
+                check(connection, migration);
+            }
+        } catch (SQLException e) {
+            throw new HibernateException("expand-contract could not read the database schema to check its migrations: " + e, e);
+        } finally {
+            if (connection != null) {
+                try {
+                    connections.release(connection);
+                } catch (SQLException ignored) {
+                    // the check's outcome stands; nothing more to do with a connection we could not return
+                }
+            }
+        }
+    }
+
+    private static void check(Connection connection, Migration m) throws SQLException {
+        Migration.TableName table = m.table();
+        TableColumns columns = TableColumns.read(connection, table.catalog(), table.schema(), table.name())
+                .orElseThrow(() -> fail(m, "table " + table + " does not exist in the database"
+                                + (table.schema() == null ? "." : " (schema " + table.schema() + ")."),
+                        "create the table, or check the datasource URL and the schema the entity maps."));
+        TableColumns.Column newColumn = columns.column(m.newColumn())
+                .orElseThrow(() -> fail(m, "the new column " + m.newColumn() + " does not exist in table " + table + ".",
+                        "add it before deploying this phase, e.g. in an expand changelog: ALTER TABLE " + table
+                                + " ADD COLUMN " + m.newColumn() + " <type> NULL (nullable and without a default, it is instant on PostgreSQL)."));
+        TableColumns.Column oldColumn = columns.column(m.oldColumn())
+                .orElseThrow(() -> fail(m, "the old column " + m.oldColumn() + " does not exist in table " + table
+                                + ", but " + m.entity() + "." + m.oldProperty() + " still maps it.",
+                        "keep the old column until the application no longer maps it: after contract, remove the old field "
+                                + "and @DualWrite, deploy, and only then drop the column."));
+        if (m.phase() == Phase.EXPAND && !newColumn.nullable() && !newColumn.hasDefault()) {
+            throw fail(m, "phase expand does not write the new column " + m.newColumn() + ", but it is NOT NULL without a default, "
+                            + "so every INSERT would fail.",
+                    "make " + m.newColumn() + " nullable (add NOT NULL after the backfill, online), or give it a default.");
+        }
+        if (m.phase() == Phase.CONTRACT && !oldColumn.nullable() && !oldColumn.hasDefault()) {
+            throw fail(m, "phase contract no longer writes the old column " + m.oldColumn() + ", but it is NOT NULL without a default, "
+                            + "so every INSERT would fail.",
+                    "drop the NOT NULL constraint of " + m.oldColumn() + " (ALTER TABLE " + table + " ALTER COLUMN " + m.oldColumn()
+                            + " DROP NOT NULL) before deploying contract.");
+        }
+    }
+
+    private static MigrationConfigurationException fail(Migration m, String problem, String fix) {
+        return new MigrationConfigurationException(m.id(), m.entity(), m.newProperty(), problem, fix);
+    }
+}

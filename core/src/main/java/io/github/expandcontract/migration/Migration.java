@@ -1,0 +1,53 @@
+package io.github.expandcontract.migration;
+
+import io.github.expandcontract.ColumnConverter;
+import io.github.expandcontract.phase.Phase;
+
+import java.util.List;
+
+/**
+ * One declared migration, resolved against the Hibernate mapping: which entity, properties,
+ * table and columns it moves, and the phase this application instance runs it in.
+ *
+ * @param id            the migration id from {@code @DualWrite(migration = ...)}
+ * @param phase         the phase configured for this instance
+ * @param entityNames   the entities that map the two properties (several with inheritance)
+ * @param entity        the simple name of the class that declares the {@code @DualWrite} field
+ * @param oldProperty   the old persistent property (the annotation's {@code from})
+ * @param newProperty   the annotated new persistent property
+ * @param table         the table as the database names it, with schema where one is mapped
+ * @param oldColumn     the old column's name
+ * @param newColumn     the new column's name
+ * @param converter     converts between the old and new field types
+ * @param backfillSql   optional SQL expression of the old column for in-database backfill
+ */
+public record Migration(
+        String id,
+        Phase phase,
+        List<String> entityNames,
+        String entity,
+        String oldProperty,
+        String newProperty,
+        TableName table,
+        String oldColumn,
+        String newColumn,
+        ColumnConverter<Object, Object> converter,
+        String backfillSql) {
+
+    public Migration {
+        entityNames = List.copyOf(entityNames);
+    }
+
+    /** Whether the converter is the identity (old and new have the same type). */
+    public boolean identity() {
+        return converter instanceof ColumnConverter.Identity;
+    }
+
+    /** A table name with its optional catalog and schema, and whether each part was quoted. */
+    public record TableName(String catalog, String schema, String name, boolean quoted) {
+        @Override
+        public String toString() {
+            return (schema == null ? "" : schema + ".") + name;
+        }
+    }
+}

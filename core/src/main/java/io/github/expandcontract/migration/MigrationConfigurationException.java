@@ -1,0 +1,50 @@
+package io.github.expandcontract.migration;
+
+/**
+ * A migration is declared or configured wrongly; thrown while the application starts so that it
+ * never runs half-working. The message names the entity, the field, the migration and the fix.
+ */
+public class MigrationConfigurationException extends RuntimeException {
+
+    private final String migration;
+    private final String entity;
+    private final String field;
+    private final String problem;
+    private final String fix;
+
+    public MigrationConfigurationException(String migration, String entity, String field, String problem, String fix) {
+        super(format(migration, entity, field, problem, fix));
+        this.migration = migration;
+        this.entity = entity;
+        this.field = field;
+        this.problem = problem;
+        this.fix = fix;
+    }
+
+    private static String format(String migration, String entity, String field, String problem, String fix) {
+        return "expand-contract migration '" + migration + "' (entity " + entity + ", field " + field + "): "
+                + problem + " Fix: " + fix;
+    }
+
+    public String getMigration() {
+        return migration;
+    }
+
+    public String getEntity() {
+        return entity;
+    }
+
+    public String getField() {
+        return field;
+    }
+
+    /** What is wrong, without the fix. */
+    public String getProblem() {
+        return problem;
+    }
+
+    /** What the user should do. */
+    public String getFix() {
+        return fix;
+    }
+}
