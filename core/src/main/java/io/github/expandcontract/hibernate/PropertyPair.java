@@ -65,7 +65,8 @@ final class PropertyPair {
     /**
      * Decides the values to write when the application may have changed either field.
      * The changed field is copied to the other; if both changed to values that disagree, the
-     * field the phase reads from wins and a warning is logged once per migration.
+     * field the phase reads from wins (unless one of them was set to NULL: then the value wins) and a
+     * warning is logged once per migration.
      *
      * @return {@code {old, new}} to write, or {@code null} when nothing needs to change
      */
@@ -75,6 +76,14 @@ final class PropertyPair {
                 return null;
             }
             warnConflictOnce(rowId);
+            // A field set to NULL beside one set to a value is most often a field the writer does not
+            // know about (a DTO copied onto a detached entity, then merged): keep the value, lose nothing.
+            if (newValue == null) {
+                return fromOld(oldValue, rowId);
+            }
+            if (oldValue == null) {
+                return fromNew(newValue, rowId);
+            }
             return migration.phase().readsNew() ? fromNew(newValue, rowId) : fromOld(oldValue, rowId);
         }
         if (oldChanged) {

@@ -1,0 +1,101 @@
+package io.github.expandcontract.hibernate;
+
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.testsupport.PostgresTestDatabase;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
+import org.hibernate.boot.registry.StandardServiceRegistry;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.resource.jdbc.spi.StatementInspector;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Builds plain (non-Spring) Hibernate SessionFactories with the engine, on a test's PostgreSQL schema. */
+final class TestSessionFactories {
+
+    private TestSessionFactories() {
+    }
+
+    static SessionFactory build(PostgresTestDatabase db, Map<String, Phase> phases, Map<String, Object> extraSettings,
+                                Class<?>... entities) {
+        var bootstrap = new BootstrapServiceRegistryBuilder()
+                .applyIntegrator(new ExpandContractIntegrator(new ExpandContractSettings(phases)))
+                .build();
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("jakarta.persistence.jdbc.url", db.jdbcUrl());
+        settings.put("jakarta.persistence.jdbc.user", db.user());
+        settings.put("jakarta.persistence.jdbc.password", db.password());
+        settings.put("hibernate.connection.pool_size", "12");
+        settings.put("hibernate.hbm2ddl.auto", "none");
+        settings.putAll(extraSettings);
+        StandardServiceRegistry registry = new StandardServiceRegistryBuilder(bootstrap).applySettings(settings).build();
+        try {
+            MetadataSources sources = new MetadataSources(registry);
+            for (Class<?> entity : entities) {
+                sources.addAnnotatedClass(entity);
+            }
+            return sources.buildMetadata().buildSessionFactory();
+        } catch (RuntimeException e) {
+            StandardServiceRegistryBuilder.destroy(registry);
+            throw e;
+        }
+    }
+
+    /** Reads columns of one row with plain JDBC, never through Hibernate. */
+    static Map<String, Object> row(PostgresTestDatabase db, String table, Object id) {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("select * from " + table + " where id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                }
+                return row;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records every SQL statement Hibernate prepares. */
+    static final class SqlLog implements StatementInspector {
+        private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public String inspect(String sql) {
+            statements.add(sql);
+            return sql;
+        }
+
+        void clear() {
+            statements.clear();
+        }
+
+        List<String> updates() {
+            synchronized (statements) {
+                return statements.stream().filter(s -> s.trim().toLowerCase(Locale.ROOT).startsWith("update")).toList();
+            }
+        }
+
+        List<String> all() {
+            synchronized (statements) {
+                return List.copyOf(statements);
+            }
+        }
+    }
+}
