@@ -29,9 +29,12 @@ final class TestSessionFactories {
 
     static SessionFactory build(PostgresTestDatabase db, Map<String, Phase> phases, Map<String, Object> extraSettings,
                                 Class<?>... entities) {
-        var bootstrap = new BootstrapServiceRegistryBuilder()
-                .applyIntegrator(new ExpandContractIntegrator(new ExpandContractSettings(phases)))
-                .build();
+        return build(db, new ExpandContractIntegrator(new ExpandContractSettings(phases)), extraSettings, entities);
+    }
+
+    static SessionFactory build(PostgresTestDatabase db, ExpandContractIntegrator integrator, Map<String, Object> extraSettings,
+                                Class<?>... entities) {
+        var bootstrap = new BootstrapServiceRegistryBuilder().applyIntegrator(integrator).build();
         Map<String, Object> settings = new HashMap<>();
         settings.put("jakarta.persistence.jdbc.url", db.jdbcUrl());
         settings.put("jakarta.persistence.jdbc.user", db.user());
