@@ -19,10 +19,22 @@ public final class ExpandContractSettings {
     /** Prefix of the per-migration keys: {@code expand-contract.migrations.<id>.phase}. */
     public static final String MIGRATIONS_PREFIX = "expand-contract.migrations.";
 
+    /** Key of the state-table setting: {@code always} (default) or {@code never}. */
+    public static final String INITIALIZE_SCHEMA = "expand-contract.jdbc.initialize-schema";
+
     private final Map<String, Phase> phases;
+    private final boolean initializeSchema;
 
     public ExpandContractSettings(Map<String, Phase> phases) {
+        this(phases, true);
+    }
+
+    /**
+     * @param initializeSchema whether the library creates its state table when it is missing
+     */
+    public ExpandContractSettings(Map<String, Phase> phases, boolean initializeSchema) {
         this.phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+        this.initializeSchema = initializeSchema;
     }
 
     public static ExpandContractSettings allExpand() {
@@ -48,11 +60,17 @@ public final class ExpandContractSettings {
                 }
             }
         }
-        return new ExpandContractSettings(phases);
+        Object initialize = properties.get(INITIALIZE_SCHEMA);
+        boolean initializeSchema = initialize == null || !"never".equalsIgnoreCase(String.valueOf(initialize).trim());
+        return new ExpandContractSettings(phases, initializeSchema);
     }
 
     public Phase phaseOf(String migrationId) {
         return phases.getOrDefault(migrationId, Phase.EXPAND);
+    }
+
+    public boolean initializeSchema() {
+        return initializeSchema;
     }
 
     /** Migration ids that have an explicit phase in configuration. */

@@ -3,6 +3,7 @@ package io.github.expandcontract.hibernate;
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.state.MigrationStateStore;
 import org.hibernate.SessionFactory;
 import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;
@@ -73,7 +74,7 @@ public final class ExpandContractIntegrator implements Integrator {
             public void sessionFactoryCreated(SessionFactory factory) {
                 // runs after Hibernate's own schema export (if any), so the schema check sees its tables
                 SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
-                new SchemaCheck(migrations).run(openConnection(sfi));
+                new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema())).run(openConnection(sfi));
                 listener.bind(bindPersisters(sfi, migrations));
                 migrations.forEach(ExpandContractIntegrator::logSummary);
             }

@@ -4,37 +4,56 @@ import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationConfigurationException;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.schema.TableColumns;
+import io.github.expandcontract.state.MigrationStateStore;
 import org.hibernate.HibernateException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks each migration against the real database schema (JDBC metadata, not the mapping):
  * both columns exist, and the column a phase does not write can take the NULL an INSERT leaves
- * in it.
+ * in it. Then consults the state table: an instance may not go back from {@code contract}.
  */
 final class SchemaCheck {
 
     private final List<Migration> migrations;
+    private final MigrationStateStore state;
 
-    SchemaCheck(List<Migration> migrations) {
+    SchemaCheck(List<Migration> migrations, MigrationStateStore state) {
         this.migrations = migrations;
+        this.state = state;
     }
 
     void run(ExpandContractIntegrator.ConnectionSupplier connections) {
         Connection connection = null;
+        Boolean autoCommit = null;
         try {
             connection = connections.get();
+            autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(true);
             for (Migration migration : migrations) {
                 check(connection, migration);
+            }
+            state.ensureSchema(connection);
+            for (Migration migration : migrations) {
+                checkNotBackFromContract(connection, migration);
+            }
+            Instant now = Instant.now();
+            for (Migration migration : migrations) {
+                state.recordStart(connection, migration.id(), migration.phase(), now);
             }
         } catch (SQLException e) {
             throw new HibernateException("expand-contract could not read the database schema to check its migrations: " + e, e);
         } finally {
             if (connection != null) {
                 try {
+                    if (autoCommit != null) {
+                        connection.setAutoCommit(autoCommit);
+                    }
                     connections.release(connection);
                 } catch (SQLException ignored) {
                     // the check's outcome stands; nothing more to do with a connection we could not return
@@ -68,6 +87,18 @@ final class SchemaCheck {
                             + "so every INSERT would fail.",
                     "drop the NOT NULL constraint of " + m.oldColumn() + " (ALTER TABLE " + table + " ALTER COLUMN " + m.oldColumn()
                             + " DROP NOT NULL) before deploying contract.");
+        }
+    }
+
+    private void checkNotBackFromContract(Connection connection, Migration m) throws SQLException {
+        Optional<Instant> contractReached = state.contractReachedAt(connection, m.id());
+        if (contractReached.isPresent() && m.phase() != Phase.CONTRACT) {
+            throw fail(m, "the migration reached contract at " + contractReached.get() + "; since then the old column "
+                            + m.oldColumn() + " is no longer written, so phase " + m.phase().configName()
+                            + " would read and write stale data. Going back from contract is refused.",
+                    "keep phase contract. Only if you know no write happened since " + contractReached.get()
+                            + " (e.g. contract was deployed by mistake and rolled back at once), delete the row '" + m.id()
+                            + "' from " + MigrationStateStore.TABLE + " and start again.");
         }
     }
 

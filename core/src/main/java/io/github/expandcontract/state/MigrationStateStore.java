@@ -1,0 +1,113 @@
+package io.github.expandcontract.state;
+
+import io.github.expandcontract.phase.Phase;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The library's state table, one row per migration: the phase the latest instance started in and
+ * when the migration first reached {@code contract}, the point of no return.
+ * <p>
+ * Plain JDBC so that it works the same under Spring and without it; the DDL is portable between
+ * PostgreSQL and H2. Liquibase users can create the table with the shipped changelog
+ * {@code META-INF/expand-contract/changelog/expand-contract-state.yaml} and set
+ * {@code expand-contract.jdbc.initialize-schema=never}.
+ */
+public final class MigrationStateStore {
+
+    public static final String TABLE = "expand_contract_migration";
+
+    private static final String DDL = "create table if not exists " + TABLE + " ("
+            + "migration_id varchar(200) not null primary key, "
+            + "last_phase varchar(32) not null, "
+            + "contract_reached_at timestamp with time zone, "
+            + "updated_at timestamp with time zone not null)";
+
+    private final boolean initializeSchema;
+
+    public MigrationStateStore(boolean initializeSchema) {
+        this.initializeSchema = initializeSchema;
+    }
+
+    /** Creates the table when missing (unless told never to), else fails with the fix. */
+    public void ensureSchema(Connection connection) throws SQLException {
+        if (tableExists(connection)) {
+            return;
+        }
+        if (!initializeSchema) {
+            throw new IllegalStateException("expand-contract state table " + TABLE + " does not exist and "
+                    + "expand-contract.jdbc.initialize-schema is never. Fix: include the changelog "
+                    + "META-INF/expand-contract/changelog/expand-contract-state.yaml in your Liquibase master changelog, "
+                    + "or set expand-contract.jdbc.initialize-schema=always.");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(DDL);
+        }
+    }
+
+    private static boolean tableExists(Connection connection) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        for (String name : new String[] {TABLE, TABLE.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs = meta.getTables(connection.getCatalog(), connection.getSchema(), name, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** When the migration first started an instance in {@code contract}, if it ever did. */
+    public Optional<Instant> contractReachedAt(Connection connection, String migrationId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "select contract_reached_at from " + TABLE + " where migration_id = ?")) {
+            ps.setString(1, migrationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    Timestamp at = rs.getTimestamp(1);
+                    return Optional.ofNullable(at).map(Timestamp::toInstant);
+                }
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Records that an instance started the migration in {@code phase}; the first contract start is kept. */
+    public void recordStart(Connection connection, String migrationId, Phase phase, Instant now) throws SQLException {
+        Timestamp at = Timestamp.from(now);
+        Timestamp contractAt = phase == Phase.CONTRACT ? at : null;
+        try (PreparedStatement update = connection.prepareStatement("update " + TABLE
+                + " set last_phase = ?, updated_at = ?, contract_reached_at = coalesce(contract_reached_at, ?) where migration_id = ?")) {
+            update.setString(1, phase.configName());
+            update.setTimestamp(2, at);
+            update.setTimestamp(3, contractAt);
+            update.setString(4, migrationId);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("insert into " + TABLE
+                + " (migration_id, last_phase, contract_reached_at, updated_at) values (?, ?, ?, ?)")) {
+            insert.setString(1, migrationId);
+            insert.setString(2, phase.configName());
+            insert.setTimestamp(3, contractAt);
+            insert.setTimestamp(4, at);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            // another instance inserted the row first: update it instead
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                recordStart(connection, migrationId, phase, now);
+            } else {
+                throw e;
+            }
+        }
+    }
+}
