@@ -228,7 +228,7 @@ final class MigrationDiscovery {
     private void checkConfiguredIdsAreDeclared(Map<String, List<Declaration>> byId) {
         for (String configured : settings.configuredMigrations()) {
             if (!byId.containsKey(configured)) {
-                throw new MigrationConfigurationException(configured, "(none)", "(none)",
+                throw new MigrationConfigurationException(configured, null, null,
                         "expand-contract.migrations." + configured + " is configured, but no entity declares "
                                 + "@DualWrite(migration = \"" + configured + "\"); declared migrations: "
                                 + (byId.isEmpty() ? "none" : String.join(", ", byId.keySet())) + ".",

@@ -22,18 +22,21 @@ public class MigrationConfigurationException extends RuntimeException {
     }
 
     private static String format(String migration, String entity, String field, String problem, String fix) {
-        return "expand-contract migration '" + migration + "' (entity " + entity + ", field " + field + "): "
-                + problem + " Fix: " + fix;
+        // a configured id that no entity declares has no entity or field to name
+        String where = entity == null ? "" : " (entity " + entity + ", field " + field + ")";
+        return "expand-contract migration '" + migration + "'" + where + ": " + problem + " Fix: " + fix;
     }
 
     public String getMigration() {
         return migration;
     }
 
+    /** The entity's class name, or {@code null} when the problem is a configured id no entity declares. */
     public String getEntity() {
         return entity;
     }
 
+    /** The {@code @DualWrite} field, or {@code null} when the problem is a configured id no entity declares. */
     public String getField() {
         return field;
     }

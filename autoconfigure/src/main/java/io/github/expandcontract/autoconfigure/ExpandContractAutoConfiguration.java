@@ -1,0 +1,53 @@
+package io.github.expandcontract.autoconfigure;
+
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.hibernate.ExpandContractIntegrator;
+import io.github.expandcontract.phase.Phase;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
+import org.springframework.context.annotation.Bean;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} of expand-contract: registers the engine's
+ * Hibernate integrator with the JPA {@code EntityManagerFactory} that Spring Boot builds.
+ */
+@AutoConfiguration(before = HibernateJpaAutoConfiguration.class)
+@ConditionalOnClass({ SessionFactoryImplementor.class, HibernatePropertiesCustomizer.class })
+@ConditionalOnBooleanProperty(name = "expand-contract.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ExpandContractProperties.class)
+public final class ExpandContractAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ExpandContractSettings expandContractSettings(ExpandContractProperties properties) {
+        Map<String, Phase> phases = new LinkedHashMap<>();
+        // every configured id is passed on, so that the engine rejects ids no entity declares
+        properties.getMigrations().forEach((id, migration) ->
+                phases.put(id, Objects.requireNonNullElse(migration.getPhase(), Phase.EXPAND)));
+        return new ExpandContractSettings(phases,
+                properties.getJdbc().getInitializeSchema() == ExpandContractProperties.InitializeSchema.ALWAYS);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ExpandContractIntegrator expandContractIntegrator(ExpandContractSettings settings) {
+        return new ExpandContractIntegrator(settings);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ExpandContractHibernatePropertiesCustomizer expandContractHibernatePropertiesCustomizer(
+            ExpandContractIntegrator integrator) {
+        return new ExpandContractHibernatePropertiesCustomizer(integrator);
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.expandcontract.autoconfigure;
+
+import io.github.expandcontract.phase.Phase;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Configuration properties of expand-contract, prefix {@code expand-contract}.
+ */
+@ConfigurationProperties("expand-contract")
+public class ExpandContractProperties {
+
+    /**
+     * Whether to enable expand-contract. When disabled, @DualWrite fields are ordinary mapped
+     * fields: nothing is kept in sync and nothing is checked at startup.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Migrations by id, the migration attribute of @DualWrite (for example "owner-phone").
+     * Every id configured here must be declared by an entity.
+     */
+    private final Map<String, MigrationProperties> migrations = new LinkedHashMap<>();
+
+    /**
+     * The library's state table.
+     */
+    private final Jdbc jdbc = new Jdbc();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Map<String, MigrationProperties> getMigrations() {
+        return this.migrations;
+    }
+
+    public Jdbc getJdbc() {
+        return this.jdbc;
+    }
+
+    /** Whether the library creates its state table when it is missing. */
+    public enum InitializeSchema {
+        /** Create the table at startup when it is missing. */
+        ALWAYS,
+        /** Never create it: the application's Liquibase changelog includes the shipped one. */
+        NEVER
+    }
+
+    /**
+     * Settings of the state table, {@code expand-contract.jdbc.*}.
+     */
+    public static class Jdbc {
+
+        /**
+         * Whether to create the state table (expand_contract_migration) at startup when it is
+         * missing. Use never when Liquibase creates it from the shipped changelog
+         * META-INF/expand-contract/changelog/expand-contract-state.yaml.
+         */
+        private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
+
+        public InitializeSchema getInitializeSchema() {
+            return this.initializeSchema;
+        }
+
+        public void setInitializeSchema(InitializeSchema initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
+    }
+
+    /**
+     * Settings of one migration, {@code expand-contract.migrations.<id>.*}.
+     */
+    public static class MigrationProperties {
+
+        /**
+         * Phase this instance runs the migration in: expand (write old, read old),
+         * dual-write (write both, read old), backfill (like dual-write, plus copying old to
+         * new for every row), read-new (write both, read new) or contract (write new, read
+         * new). A rolling deploy moves one phase at a time.
+         */
+        private Phase phase = Phase.EXPAND;
+
+        public Phase getPhase() {
+            return this.phase;
+        }
+
+        public void setPhase(Phase phase) {
+            this.phase = phase;
+        }
+    }
+}

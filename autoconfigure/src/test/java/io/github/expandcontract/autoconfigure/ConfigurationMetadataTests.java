@@ -1,0 +1,49 @@
+package io.github.expandcontract.autoconfigure;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The configuration processor documents every property (IDE completion). */
+class ConfigurationMetadataTests {
+
+    @Test
+    void metadataDocumentsEveryProperty() throws IOException {
+        DocumentContext metadata = ownMetadata();
+        List<Map<String, Object>> enabled = metadata.read("$.properties[?(@.name == 'expand-contract.enabled')]");
+        assertThat(enabled).singleElement().satisfies(property -> {
+            assertThat(property).containsEntry("type", "java.lang.Boolean").containsEntry("defaultValue", true);
+            assertThat((String) property.get("description")).startsWith("Whether to enable expand-contract.");
+        });
+        List<Map<String, Object>> migrations = metadata.read("$.properties[?(@.name == 'expand-contract.migrations')]");
+        assertThat(migrations).singleElement().satisfies(property -> {
+            assertThat((String) property.get("type")).startsWith("java.util.Map<java.lang.String,")
+                    .contains("ExpandContractProperties$MigrationProperties");
+            assertThat((String) property.get("description")).contains("@DualWrite");
+        });
+    }
+
+    /** This module's metadata file; other jars on the class path ship one too. */
+    private static DocumentContext ownMetadata() throws IOException {
+        for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()
+                .getResources("META-INF/spring-configuration-metadata.json"))) {
+            try (InputStream in = url.openStream()) {
+                DocumentContext document = JsonPath.parse(in);
+                List<String> groups = document.read("$.groups[*].name");
+                if (groups.contains("expand-contract")) {
+                    return document;
+                }
+            }
+        }
+        throw new AssertionError("no META-INF/spring-configuration-metadata.json with the group expand-contract");
+    }
+}
