@@ -1,0 +1,82 @@
+package io.github.expandcontract.sample;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default configuration, exactly as {@code ./mvnw -pl sample-app spring-boot:run} starts it
+ * on a fresh machine: no profile, H2 in memory, Liquibase schema, demo data, phase dual-write
+ * from application.yml (only the port is random here).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class H2DefaultProfileTests {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void startsOnH2AndServesTheDemoCustomers(CapturedOutput output) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(connection.getMetaData().getURL()).startsWith("jdbc:h2:mem:");
+        }
+        SampleApi api = new SampleApi(port);
+
+        SampleApi.Response page = api.get("/customers");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(((Number) page.get("totalElements")).longValue()).isEqualTo(3);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> content = (List<Map<String, Object>>) page.get("content");
+        assertThat(content).extracting(c -> c.get("name"))
+                .containsExactly("Ada Lovelace", "Grace Hopper", "Alan Turing");
+        assertThat(content).allSatisfy(c -> assertThat(c.get("emailAddress")).isNotNull().isEqualTo(c.get("email")));
+
+        // the startup line tells the user what to try, with the port the app really listens on
+        assertThat(output.getAll()).contains("curl -s http://localhost:" + port + "/customers")
+                .contains("runs in phase dual-write");
+    }
+
+    @Test
+    void defaultPhaseIsDualWrite() {
+        CustomerRows rows = new CustomerRows(this::connect);
+        // the demo data was written in dual-write: both columns filled, some rows through the new field
+        assertThat(rows.count("email is not null and email = email_address")).isEqualTo(rows.count(null)).isPositive();
+
+        long id = new SampleApi(port).post("/customers", Map.of("name", "Edsger", "emailAddress", "edsger@example.com")).id();
+        try {
+            CustomerRows.Row row = rows.find(id);
+            assertThat(row.email()).isEqualTo("edsger@example.com");
+            assertThat(row.emailAddress()).isEqualTo("edsger@example.com");
+        } finally {
+            // leave the demo data as it was for the other test of this class
+            assertThat(new SampleApi(port).delete("/customers/" + id).status()).isEqualTo(204);
+        }
+    }
+
+    private Connection connect() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
