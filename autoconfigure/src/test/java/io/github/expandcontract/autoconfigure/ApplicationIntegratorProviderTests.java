@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
-import static io.github.expandcontract.autoconfigure.JpaTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An integrator provider the application configured keeps working, and the engine is registered too. */
@@ -67,7 +66,7 @@ class ApplicationIntegratorProviderTests {
         assertThat(RecordingIntegrator.INTEGRATED).hasSize(1);
         assertThat(context.getBean(ExpandContractIntegrator.class).catalog().find(Owner.MIGRATION)).isPresent();
         inTransaction(context, em -> em.persist(new Owner(3L, "333")));
-        assertThat(row(db, "owners", 3)).containsEntry("telephone", "333").containsEntry("phone_number", "333");
+        assertThat(db.row("owners", 3L)).containsEntry("telephone", "333").containsEntry("phone_number", "333");
     }
 
     public static class RecordingIntegratorProvider implements IntegratorProvider {

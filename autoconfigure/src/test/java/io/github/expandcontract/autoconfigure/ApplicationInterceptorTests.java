@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
-import static io.github.expandcontract.autoconfigure.JpaTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The application's own SessionFactory interceptor keeps working next to the engine. */
@@ -63,11 +62,11 @@ class ApplicationInterceptorTests {
         assertThat(context).isNotNull();
         inTransaction(context, em -> em.persist(new Owner(7L, "111")));
         assertThat(RecordingInterceptor.CALLS).containsExactly("onPersist 7");
-        assertThat(row(db, "owners", 7)).containsEntry("telephone", "111").containsEntry("phone_number", "111");
+        assertThat(db.row("owners", 7L)).containsEntry("telephone", "111").containsEntry("phone_number", "111");
 
         inTransaction(context, em -> em.find(Owner.class, 7L).setTelephone("222"));
         assertThat(RecordingInterceptor.CALLS).containsExactly("onPersist 7", "onLoad 7", "onFlushDirty 7");
-        assertThat(row(db, "owners", 7)).containsEntry("telephone", "222").containsEntry("phone_number", "222");
+        assertThat(db.row("owners", 7L)).containsEntry("telephone", "222").containsEntry("phone_number", "222");
     }
 
     /** Records its callbacks; Hibernate instantiates it by class name, hence the static list. */

@@ -11,7 +11,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.rootCause;
-import static io.github.expandcontract.autoconfigure.JpaTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The starter reports bypassing bulk writes, and creates its state table unless told never to. */
@@ -38,7 +37,7 @@ class BypassWarningAndStateTableTests {
                     inTransaction(context, em -> em.persist(new Owner(1L, "111")));
                     inTransaction(context, em -> em.createQuery("update Owner set telephone = '999' where id = 1").executeUpdate());
                 });
-        assertThat(row(db, "owners", 1)).containsEntry("telephone", "999").containsEntry("phone_number", "111");
+        assertThat(db.row("owners", 1L)).containsEntry("telephone", "999").containsEntry("phone_number", "111");
         assertThat(output).contains("expand-contract migration 'owner-phone': a statement writes telephone of table owners "
                 + "but not phone_number");
     }

@@ -17,7 +17,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import java.util.Map;
 
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
-import static io.github.expandcontract.autoconfigure.JpaTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** When the auto-configuration applies, and that the application can replace its beans. */
@@ -76,7 +75,7 @@ class ExpandContractAutoConfigurationTests {
                             .doesNotHaveBean(ExpandContractHibernatePropertiesCustomizer.class)
                             .doesNotHaveBean(ExpandContractProperties.class);
                     inTransaction(context, em -> em.persist(new Owner(1L, "555-0199")));
-                    assertThat(row(db, "owners", 1)).containsEntry("telephone", "555-0199").containsEntry("phone_number", null);
+                    assertThat(db.row("owners", 1L)).containsEntry("telephone", "555-0199").containsEntry("phone_number", null);
                 });
     }
 

@@ -17,7 +17,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.analyze;
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
-import static io.github.expandcontract.autoconfigure.JpaTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code expand-contract.migrations.<id>.phase} binds leniently and the bound phase drives what is written. */
@@ -58,7 +57,7 @@ class ExpandContractPropertiesBindingTests {
 
             inTransaction(context, em -> em.persist(new Owner(1L, "555-0101")));
 
-            assertThat(row(db, "owners", 1)).containsEntry("telephone", "555-0101").containsEntry("phone_number", "555-0101");
+            assertThat(db.row("owners", 1L)).containsEntry("telephone", "555-0101").containsEntry("phone_number", "555-0101");
         });
     }
 
@@ -72,7 +71,7 @@ class ExpandContractPropertiesBindingTests {
 
             inTransaction(context, em -> em.persist(new Owner(1L, "555-0101")));
 
-            assertThat(row(db, "owners", 1)).containsEntry("telephone", "555-0101").containsEntry("phone_number", null);
+            assertThat(db.row("owners", 1L)).containsEntry("telephone", "555-0101").containsEntry("phone_number", null);
         });
     }
 

@@ -23,13 +23,7 @@ import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -60,26 +54,6 @@ final class JpaTestSupport {
     static void inTransaction(ApplicationContext context, Consumer<EntityManager> work) {
         EntityManager entityManager = SharedEntityManagerCreator.createSharedEntityManager(context.getBean(EntityManagerFactory.class));
         context.getBean(TransactionTemplate.class).executeWithoutResult(status -> work.accept(entityManager));
-    }
-
-    /** One row read with plain JDBC, never through Hibernate; column name to value. */
-    static Map<String, Object> row(PostgresTestDatabase db, String table, long id) {
-        try (Connection connection = db.connect();
-             PreparedStatement statement = connection.prepareStatement("select * from " + table + " where id = ?")) {
-            statement.setLong(1, id);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    throw new AssertionError("no row " + id + " in " + table);
-                }
-                Map<String, Object> row = new HashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-                }
-                return row;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

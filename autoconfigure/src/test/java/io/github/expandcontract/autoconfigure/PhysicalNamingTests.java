@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
-import static io.github.expandcontract.autoconfigure.JpaTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,7 +43,7 @@ class PhysicalNamingTests {
 
                     inTransaction(context, em -> em.persist(new ShippingAddress(1L, "1 Main Street")));
 
-                    assertThat(row(db, "shipping_address", 1))
+                    assertThat(db.row("shipping_address", 1L))
                             .containsEntry("street_line", "1 Main Street").containsEntry("street_name", "1 Main Street");
                 });
     }

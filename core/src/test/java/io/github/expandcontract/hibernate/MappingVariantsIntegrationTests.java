@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.github.expandcontract.hibernate.TestSessionFactories.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,16 +96,16 @@ class MappingVariantsIntegrationTests {
             company.add(second);
             session.persist(company);
         });
-        assertThat(row(db, "employees", 10L)).containsEntry("title", "engineer").containsEntry("job_title", "engineer");
-        assertThat(row(db, "employees", 11L)).containsEntry("title", "manager").containsEntry("job_title", "manager");
+        assertThat(db.row("employees", 10L)).containsEntry("title", "engineer").containsEntry("job_title", "engineer");
+        assertThat(db.row("employees", 11L)).containsEntry("title", "manager").containsEntry("job_title", "manager");
 
         sf.inTransaction(session -> {
             Company company = session.find(Company.class, 1L);
             company.employees.get(0).setJobTitle("staff engineer"); // a cascaded child changed through the new property
             company.employees.get(1).setTitle("director");           // and one through the old property
         });
-        assertThat(row(db, "employees", 10L)).containsEntry("title", "staff engineer").containsEntry("job_title", "staff engineer");
-        assertThat(row(db, "employees", 11L)).containsEntry("title", "director").containsEntry("job_title", "director");
+        assertThat(db.row("employees", 10L)).containsEntry("title", "staff engineer").containsEntry("job_title", "staff engineer");
+        assertThat(db.row("employees", 11L)).containsEntry("title", "director").containsEntry("job_title", "director");
 
         Company detached = sf.fromTransaction(session -> {
             Company company = session.find(Company.class, 1L);
@@ -115,7 +114,7 @@ class MappingVariantsIntegrationTests {
         });
         detached.employees.get(0).setTitle("principal");
         sf.inTransaction(session -> session.merge(detached)); // merge cascades to the children
-        assertThat(row(db, "employees", 10L)).containsEntry("title", "principal").containsEntry("job_title", "principal");
+        assertThat(db.row("employees", 10L)).containsEntry("title", "principal").containsEntry("job_title", "principal");
     }
 
     @Test
@@ -151,7 +150,7 @@ class MappingVariantsIntegrationTests {
             session.persist(customer);           // sequence id: the INSERT waits for the flush
             customer.emailAddress = "second@example";
         });
-        assertThat(row(db, "customers", customer.id))
+        assertThat(db.row("customers", customer.id))
                 .containsEntry("email", "second@example").containsEntry("email_address", "second@example");
         assertThat(customer.email).isEqualTo("second@example");
         assertThat(customer.emailAddress).isEqualTo("second@example");
@@ -165,14 +164,14 @@ class MappingVariantsIntegrationTests {
             session.insert(inserted);
         });
         long id = inserted.id;
-        assertThat(row(db, "customers", id)).containsEntry("email", "s1@example").containsEntry("email_address", "s1@example");
+        assertThat(db.row("customers", id)).containsEntry("email", "s1@example").containsEntry("email_address", "s1@example");
 
         sf.inStatelessTransaction(session -> {
             Customer customer = session.get(Customer.class, id);
             customer.email = "s2@example"; // through the field dual-write reads from
             session.update(customer);
         });
-        assertThat(row(db, "customers", id)).containsEntry("email", "s2@example").containsEntry("email_address", "s2@example");
+        assertThat(db.row("customers", id)).containsEntry("email", "s2@example").containsEntry("email_address", "s2@example");
     }
 
     @Test
@@ -183,7 +182,7 @@ class MappingVariantsIntegrationTests {
         sf.inTransaction(session -> session.find(Customer.class, customer.id).emailAddress = "i2@example");
 
         assertThat(interceptor.calls).contains("onPersist Customer", "onLoad Customer", "onFlushDirty Customer");
-        assertThat(row(db, "customers", customer.id)).containsEntry("email", "i2@example").containsEntry("email_address", "i2@example");
+        assertThat(db.row("customers", customer.id)).containsEntry("email", "i2@example").containsEntry("email_address", "i2@example");
     }
 
     @Test
@@ -196,11 +195,11 @@ class MappingVariantsIntegrationTests {
             amount.price = new BigDecimal("5.25");
             session.persist(amount);
         });
-        assertThat(row(db, "products", 1L)).containsEntry("price_cents", 1999).containsEntry("price", new BigDecimal("19.99"));
-        assertThat(row(db, "products", 2L)).containsEntry("price_cents", 525).containsEntry("price", new BigDecimal("5.25"));
+        assertThat(db.row("products", 1L)).containsEntry("price_cents", 1999).containsEntry("price", new BigDecimal("19.99"));
+        assertThat(db.row("products", 2L)).containsEntry("price_cents", 525).containsEntry("price", new BigDecimal("5.25"));
 
         sf.inTransaction(session -> session.find(Product.class, 1L).price = new BigDecimal("20.00"));
-        assertThat(row(db, "products", 1L)).containsEntry("price_cents", 2000).containsEntry("price", new BigDecimal("20.00"));
+        assertThat(db.row("products", 1L)).containsEntry("price_cents", 2000).containsEntry("price", new BigDecimal("20.00"));
         sql.clear();
         sf.inTransaction(session -> session.find(Product.class, 2L));
         assertThat(sql.updates()).as("a plain read after conversion stays clean").isEmpty();
@@ -212,6 +211,6 @@ class MappingVariantsIntegrationTests {
         assertThatThrownBy(() -> sf.inTransaction(session -> session.find(Product.class, 3L).price = new BigDecimal("1.005")))
                 .isInstanceOf(DualWriteConversionException.class)
                 .hasMessageContaining("product-price").hasMessageContaining("row id 3").hasMessageContaining("1.005");
-        assertThat(row(db, "products", 3L)).containsEntry("price_cents", 100);
+        assertThat(db.row("products", 3L)).containsEntry("price_cents", 100);
     }
 }

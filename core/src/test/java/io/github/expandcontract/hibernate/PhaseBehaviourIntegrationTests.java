@@ -12,7 +12,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.EnumMap;
 import java.util.Map;
 
-import static io.github.expandcontract.hibernate.TestSessionFactories.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -80,7 +79,7 @@ class PhaseBehaviourIntegrationTests {
         customer.email = "ann@old.example";
         factories.get(phase).inTransaction(session -> session.persist(customer));
 
-        Map<String, Object> row = row(db, "customers", customer.id);
+        Map<String, Object> row = db.row("customers", customer.id);
         assertThat(row.get("email")).isEqualTo(expectedOld(phase, "ann@old.example", null));
         assertThat(row.get("email_address")).isEqualTo(expectedNew(phase, "ann@old.example", null));
         assertThat(customer.emailAddress).as("the entity shows the value in both fields").isEqualTo("ann@old.example");
@@ -94,7 +93,7 @@ class PhaseBehaviourIntegrationTests {
         customer.emailAddress = "bob@new.example";
         factories.get(phase).inTransaction(session -> session.persist(customer));
 
-        Map<String, Object> row = row(db, "customers", customer.id);
+        Map<String, Object> row = db.row("customers", customer.id);
         assertThat(row.get("email")).isEqualTo(expectedOld(phase, "bob@new.example", null));
         assertThat(row.get("email_address")).isEqualTo(expectedNew(phase, "bob@new.example", null));
         assertThat(customer.email).isEqualTo("bob@new.example");
@@ -107,7 +106,7 @@ class PhaseBehaviourIntegrationTests {
         long id = seedCustomer("a@example", "a@example");
         factories.get(phase).inTransaction(session -> session.find(Customer.class, id).email = "b@example");
 
-        Map<String, Object> row = row(db, "customers", id);
+        Map<String, Object> row = db.row("customers", id);
         assertThat(row.get("email")).isEqualTo(expectedOld(phase, "b@example", "a@example"));
         assertThat(row.get("email_address")).isEqualTo(expectedNew(phase, "b@example", "a@example"));
         assertThat(row.get("version")).isEqualTo(1);
@@ -120,7 +119,7 @@ class PhaseBehaviourIntegrationTests {
         long id = seedCustomer("a@example", "a@example");
         factories.get(phase).inTransaction(session -> session.find(Customer.class, id).emailAddress = "c@example");
 
-        Map<String, Object> row = row(db, "customers", id);
+        Map<String, Object> row = db.row("customers", id);
         assertThat(row.get("email")).isEqualTo(expectedOld(phase, "c@example", "a@example"));
         assertThat(row.get("email_address")).isEqualTo(expectedNew(phase, "c@example", "a@example"));
         assertThat(sql.get(phase).updates()).hasSize(1);
@@ -132,7 +131,7 @@ class PhaseBehaviourIntegrationTests {
         long id = seedCustomer("a@example", null);
         factories.get(phase).inTransaction(session -> session.find(Customer.class, id).name = "renamed");
 
-        Map<String, Object> row = row(db, "customers", id);
+        Map<String, Object> row = db.row("customers", id);
         assertThat(row.get("name")).isEqualTo("renamed");
         assertThat(row.get("email")).isEqualTo("a@example");
         assertThat(row.get("email_address")).as("@DynamicUpdate writes only the changed column").isNull();
@@ -159,7 +158,7 @@ class PhaseBehaviourIntegrationTests {
         });
 
         assertThat(sql.get(phase).updates()).as("a plain read issues no UPDATE").isEmpty();
-        assertThat(row(db, "customers", notCopied).get("email_address")).isNull();
+        assertThat(db.row("customers", notCopied).get("email_address")).isNull();
     }
 
     @ParameterizedTest
@@ -189,10 +188,10 @@ class PhaseBehaviourIntegrationTests {
             session.merge(detachedNew);
         });
 
-        assertThat(row(db, "customers", viaOld).get("email")).isEqualTo(expectedOld(phase, "m1@example", "a@example"));
-        assertThat(row(db, "customers", viaOld).get("email_address")).isEqualTo(expectedNew(phase, "m1@example", "a@example"));
-        assertThat(row(db, "customers", viaNew).get("email")).isEqualTo(expectedOld(phase, "m2@example", "a@example"));
-        assertThat(row(db, "customers", viaNew).get("email_address")).isEqualTo(expectedNew(phase, "m2@example", "a@example"));
+        assertThat(db.row("customers", viaOld).get("email")).isEqualTo(expectedOld(phase, "m1@example", "a@example"));
+        assertThat(db.row("customers", viaOld).get("email_address")).isEqualTo(expectedNew(phase, "m1@example", "a@example"));
+        assertThat(db.row("customers", viaNew).get("email")).isEqualTo(expectedOld(phase, "m2@example", "a@example"));
+        assertThat(db.row("customers", viaNew).get("email_address")).isEqualTo(expectedNew(phase, "m2@example", "a@example"));
     }
 
     @ParameterizedTest
@@ -204,8 +203,8 @@ class PhaseBehaviourIntegrationTests {
         fromDto.email = "dto@example";
         factories.get(phase).inTransaction(session -> session.merge(fromDto));
 
-        assertThat(row(db, "customers", id).get("email")).isEqualTo(expectedOld(phase, "dto@example", "a@example"));
-        assertThat(row(db, "customers", id).get("email_address")).isEqualTo(expectedNew(phase, "dto@example", "a@example"));
+        assertThat(db.row("customers", id).get("email")).isEqualTo(expectedOld(phase, "dto@example", "a@example"));
+        assertThat(db.row("customers", id).get("email_address")).isEqualTo(expectedNew(phase, "dto@example", "a@example"));
     }
 
     @ParameterizedTest
@@ -218,8 +217,8 @@ class PhaseBehaviourIntegrationTests {
             customer.emailAddress = "new-wins@example";
         });
         String winner = phase.readsNew() ? "new-wins@example" : "old-wins@example";
-        assertThat(row(db, "customers", id).get("email")).isEqualTo(expectedOld(phase, winner, "a@example"));
-        assertThat(row(db, "customers", id).get("email_address")).isEqualTo(expectedNew(phase, winner, "a@example"));
+        assertThat(db.row("customers", id).get("email")).isEqualTo(expectedOld(phase, winner, "a@example"));
+        assertThat(db.row("customers", id).get("email_address")).isEqualTo(expectedNew(phase, winner, "a@example"));
     }
 
     @ParameterizedTest
@@ -227,7 +226,7 @@ class PhaseBehaviourIntegrationTests {
     void delete(Phase phase) {
         long id = seedCustomer("a@example", "a@example");
         factories.get(phase).inTransaction(session -> session.remove(session.find(Customer.class, id)));
-        assertThat(row(db, "customers", id)).isNull();
+        assertThat(db.row("customers", id)).isNull();
     }
 
     @ParameterizedTest
@@ -239,12 +238,12 @@ class PhaseBehaviourIntegrationTests {
             supplier.phone = "555-0100";
             session.persist(supplier);
         });
-        assertThat(row(db, "suppliers", 7L).get("phone")).isEqualTo(expectedOld(phase, "555-0100", null));
-        assertThat(row(db, "suppliers", 7L).get("phone_number")).isEqualTo(expectedNew(phase, "555-0100", null));
+        assertThat(db.row("suppliers", 7L).get("phone")).isEqualTo(expectedOld(phase, "555-0100", null));
+        assertThat(db.row("suppliers", 7L).get("phone_number")).isEqualTo(expectedNew(phase, "555-0100", null));
 
         db.execute("update suppliers set phone = '555-0100', phone_number = '555-0100' where id = 7");
         sf.inTransaction(session -> session.find(Supplier.class, 7L).phoneNumber = "555-0199");
-        assertThat(row(db, "suppliers", 7L).get("phone")).isEqualTo(expectedOld(phase, "555-0199", "555-0100"));
-        assertThat(row(db, "suppliers", 7L).get("phone_number")).isEqualTo(expectedNew(phase, "555-0199", "555-0100"));
+        assertThat(db.row("suppliers", 7L).get("phone")).isEqualTo(expectedOld(phase, "555-0199", "555-0100"));
+        assertThat(db.row("suppliers", 7L).get("phone_number")).isEqualTo(expectedNew(phase, "555-0199", "555-0100"));
     }
 }

@@ -5,9 +5,13 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -115,6 +119,30 @@ public final class PostgresTestDatabase implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads one row by its {@code id} column with plain JDBC, never through Hibernate.
+     *
+     * @return column name to value, or {@code null} when there is no such row
+     */
+    public Map<String, Object> row(String table, Object id) {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement("select * from " + table + " where id = ?")) {
+            statement.setObject(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                }
+                return row;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read row " + id + " of " + table + ": " + e.getMessage(), e);
         }
     }
 
