@@ -114,7 +114,7 @@ final class MigrationDiscovery {
                     "from = \"" + from + "\" names a field that is itself a @DualWrite target; migrations cannot be chained.",
                     "finish (contract) the migration into '" + from + "' first, then start the next one from it.");
         }
-        checkTypes(migration, entityLabel, fieldName, annotation, oldProperty, newProperty);
+        checkTypes(migration, entityLabel, fieldName, entity.getMappedClass(), annotation, oldProperty, newProperty);
         return new Declaration(entity, field, annotation, newProperty, oldProperty);
     }
 
@@ -127,7 +127,19 @@ final class MigrationDiscovery {
         }
     }
 
-    private void checkTypes(String migration, String entity, String field, DualWrite annotation, Property oldProperty, Property newProperty) {
+    private void checkTypes(String migration, String entity, String field, Class<?> entityClass, DualWrite annotation,
+                            Property oldProperty, Property newProperty) {
+        for (Property property : new Property[] {oldProperty, newProperty}) {
+            Field javaField = findField(entityClass, property.getName());
+            Class<?> declared = javaField != null ? javaField.getType() : property.getType().getReturnedClass();
+            if (declared.isPrimitive()) {
+                throw new MigrationConfigurationException(migration, entity, field,
+                        "the property '" + property.getName() + "' has the primitive type " + declared.getName()
+                                + ", which cannot hold the NULL a migration produces (the new column is NULL until backfilled, "
+                                + "the old one may be NULL after contract).",
+                        "declare it with the wrapper type " + boxed(declared).getSimpleName() + ".");
+            }
+        }
         Class<?> oldType = boxed(oldProperty.getType().getReturnedClass());
         Class<?> newType = boxed(newProperty.getType().getReturnedClass());
         Class<?> converter = annotation.converter();

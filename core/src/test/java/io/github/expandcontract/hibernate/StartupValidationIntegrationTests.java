@@ -215,6 +215,26 @@ class StartupValidationIntegrationTests {
         startupFails(Map.of(), Chained.class).hasMessageContaining("migrations cannot be chained");
     }
 
+    @Entity(name = "PrimitiveOld")
+    @Table(name = "people")
+    public static class PrimitiveOld {
+        @Id Long id;
+        int age;
+        @Column(name = "age_text") @DualWrite(migration = "people-age", from = "age", converter = IntText.class) String ageText;
+    }
+
+    public static class IntText implements ColumnConverter<Integer, String> {
+        public String toNew(Integer i) { return i.toString(); }
+        public Integer toOld(String s) { return Integer.valueOf(s); }
+    }
+
+    @Test
+    void primitiveFieldsCannotHoldTheNullsAMigrationProduces() {
+        startupFails(Map.of(), PrimitiveOld.class)
+                .hasMessageContaining("'people-age'").hasMessageContaining("PrimitiveOld").hasMessageContaining("ageText")
+                .hasMessageContaining("primitive type int").hasMessageContaining("wrapper type Integer");
+    }
+
     @Entity(name = "FromIdentifier")
     @Table(name = "people")
     public static class FromIdentifier {
