@@ -49,7 +49,7 @@ public final class ExpandContractIntegrator implements Integrator {
         this.settings = settings;
     }
 
-    /** The migrations found in the persistence unit; empty until the SessionFactory is built. */
+    /** The migrations found in the persistence units built with this integrator; empty until one is built. */
     public MigrationCatalog catalog() {
         return catalog;
     }
@@ -57,7 +57,7 @@ public final class ExpandContractIntegrator implements Integrator {
     @Override
     public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor sessionFactory) {
         List<Migration> migrations = new MigrationDiscovery(settings, metadata).discover();
-        this.catalog = new MigrationCatalog(migrations);
+        this.catalog = catalog.with(migrations);
         if (migrations.isEmpty()) {
             return;
         }

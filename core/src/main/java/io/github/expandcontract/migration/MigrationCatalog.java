@@ -17,6 +17,13 @@ public final class MigrationCatalog {
         this.migrations = Collections.unmodifiableMap(byId);
     }
 
+    /** This catalog plus {@code more} (several persistence units); a later migration of the same id replaces the earlier. */
+    public MigrationCatalog with(Collection<Migration> more) {
+        Map<String, Migration> merged = new LinkedHashMap<>(migrations);
+        more.forEach(m -> merged.put(m.id(), m));
+        return new MigrationCatalog(merged.values());
+    }
+
     public Collection<Migration> all() {
         return migrations.values();
     }

@@ -1,5 +1,6 @@
 package io.github.expandcontract.hibernate;
 
+import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
 import org.hibernate.Interceptor;
@@ -212,5 +213,14 @@ class MappingVariantsIntegrationTests {
                 .isInstanceOf(DualWriteConversionException.class)
                 .hasMessageContaining("product-price").hasMessageContaining("row id 3").hasMessageContaining("1.005");
         assertThat(db.row("products", 3L)).containsEntry("price_cents", 100);
+    }
+
+    @Test
+    void oneIntegratorServingTwoPersistenceUnitsKnowsTheMigrationsOfBoth() {
+        ExpandContractIntegrator integrator = new ExpandContractIntegrator(ExpandContractSettings.allExpand());
+        try (SessionFactory customers = TestSessionFactories.build(db, integrator, Map.of(), Customer.class);
+             SessionFactory products = TestSessionFactories.build(db, integrator, Map.of(), Product.class)) {
+            assertThat(integrator.catalog().all()).extracting(m -> m.id()).containsExactly("customer-email", "product-price");
+        }
     }
 }
