@@ -1,8 +1,10 @@
 package io.github.expandcontract.autoconfigure;
 
+import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.phase.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -87,12 +89,87 @@ public class ExpandContractProperties {
          */
         private Phase phase = Phase.EXPAND;
 
+        /**
+         * How the backfill of this migration runs (phase backfill).
+         */
+        private final Backfill backfill = new Backfill();
+
         public Phase getPhase() {
             return this.phase;
         }
 
         public void setPhase(Phase phase) {
             this.phase = phase;
+        }
+
+        public Backfill getBackfill() {
+            return this.backfill;
+        }
+    }
+
+    /**
+     * Backfill settings of one migration, {@code expand-contract.migrations.<id>.backfill.*}.
+     * Defaults favour finishing: no rate cap, no pause, a batch size that adapts.
+     */
+    public static class Backfill {
+
+        /**
+         * Size of the first batch; later batches adapt toward target-batch-time (growing at
+         * most 1.5x per batch, shrinking hard when a batch is far too slow).
+         */
+        private int batchSize = BackfillSettings.DEFAULTS.batchSize();
+
+        /**
+         * How long one batch should take. Short batches hold row locks briefly.
+         */
+        private Duration targetBatchTime = BackfillSettings.DEFAULTS.targetBatchTime();
+
+        /**
+         * Upper bound on rows copied per second; 0 means no cap.
+         */
+        private double maxRowsPerSecond = 0;
+
+        /**
+         * Pause after each batch; zero means none.
+         */
+        private Duration pauseBetweenBatches = Duration.ZERO;
+
+        public int getBatchSize() {
+            return this.batchSize;
+        }
+
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getTargetBatchTime() {
+            return this.targetBatchTime;
+        }
+
+        public void setTargetBatchTime(Duration targetBatchTime) {
+            this.targetBatchTime = targetBatchTime;
+        }
+
+        public double getMaxRowsPerSecond() {
+            return this.maxRowsPerSecond;
+        }
+
+        public void setMaxRowsPerSecond(double maxRowsPerSecond) {
+            this.maxRowsPerSecond = maxRowsPerSecond;
+        }
+
+        public Duration getPauseBetweenBatches() {
+            return this.pauseBetweenBatches;
+        }
+
+        public void setPauseBetweenBatches(Duration pauseBetweenBatches) {
+            this.pauseBetweenBatches = pauseBetweenBatches;
+        }
+
+        /** These settings on top of the engine's defaults; invalid values fail with the engine's message. */
+        public BackfillSettings toSettings() {
+            return BackfillSettings.DEFAULTS.withBatchSize(this.batchSize).withTargetBatchTime(this.targetBatchTime)
+                    .withMaxRowsPerSecond(this.maxRowsPerSecond).withPauseBetweenBatches(this.pauseBetweenBatches);
         }
     }
 }

@@ -44,12 +44,12 @@ class BypassWarningAndStateTableTests {
 
     @Test
     void stateTableIsRequiredWhenInitializeSchemaIsNever() {
-        db.execute("drop table if exists expand_contract_migration");
+        db.execute("drop table if exists expand_contract_migration", "drop table if exists expand_contract_backfill", "drop table if exists expand_contract_verification");
         JpaTestSupport.runner(db, Owner.class).withPropertyValues("expand-contract.jdbc.initialize-schema=never")
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(rootCause(context.getStartupFailure()))
-                            .hasMessageContaining("expand_contract_migration does not exist")
+                            .hasMessageContaining("expand_contract_migration, expand_contract_backfill and expand_contract_verification do not all exist")
                             .hasMessageContaining("expand-contract.jdbc.initialize-schema");
                 });
         JpaTestSupport.runner(db, Owner.class).run(context -> assertThat(context).hasNotFailed());

@@ -234,7 +234,9 @@ final class MigrationDiscovery {
                 first.entityLabel(), first.oldProperty().getName(), first.newProperty().getName(),
                 new Migration.TableName(table.getCatalog(), schema, table.getName(), table.isQuoted()),
                 column(first.oldProperty()), column(first.newProperty()),
-                instantiate(first), first.annotation().backfillSql());
+                instantiate(first), first.annotation().backfillSql(),
+                singleKeyColumn(table), boxed(first.entity().getIdentifier().getType().getReturnedClass()),
+                boxed(first.oldProperty().getType().getReturnedClass()), boxed(first.newProperty().getType().getReturnedClass()));
     }
 
     private void checkConfiguredIdsAreDeclared(Map<String, List<Declaration>> byId) {
@@ -274,6 +276,14 @@ final class MigrationDiscovery {
 
     private static boolean sameTable(Table a, Table b) {
         return a == b || Objects.equals(a.getQualifiedTableName(), b.getQualifiedTableName());
+    }
+
+    /** The primary-key column of the migrated table (a subclass table's join column under JOINED). */
+    private static String singleKeyColumn(Table table) {
+        if (table.getPrimaryKey() == null || table.getPrimaryKey().getColumnSpan() != 1) {
+            return null;
+        }
+        return table.getPrimaryKey().getColumns().get(0).getName();
     }
 
     private static String column(Property property) {

@@ -5,6 +5,9 @@ import io.github.expandcontract.migration.MigrationConfigurationException;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.schema.TableColumns;
 import io.github.expandcontract.state.MigrationStateStore;
+import io.github.expandcontract.verify.VerificationRepository;
+import io.github.expandcontract.verify.VerificationResult;
+import io.github.expandcontract.verify.VerificationStatus;
 import org.hibernate.HibernateException;
 
 import java.sql.Connection;
@@ -22,6 +25,7 @@ final class SchemaCheck {
 
     private final List<Migration> migrations;
     private final MigrationStateStore state;
+    private final VerificationRepository verifications = new VerificationRepository();
 
     SchemaCheck(List<Migration> migrations, MigrationStateStore state) {
         this.migrations = migrations;
@@ -41,6 +45,7 @@ final class SchemaCheck {
             state.ensureSchema(connection);
             for (Migration migration : migrations) {
                 checkNotBackFromContract(connection, migration);
+                checkVerifiedBeforeReadNew(connection, migration);
             }
             Instant now = Instant.now();
             for (Migration migration : migrations) {
@@ -68,6 +73,11 @@ final class SchemaCheck {
                 .orElseThrow(() -> fail(m, "table " + table + " does not exist in the database"
                                 + (table.schema() == null ? "." : " (schema " + table.schema() + ")."),
                         "create the table, or check the datasource URL and the schema the entity maps."));
+        if (m.idColumn() == null && (m.phase() == Phase.BACKFILL || m.phase() == Phase.READ_NEW)) {
+            throw fail(m, "table " + table + " has a composite primary key; the backfill and the verification walk the "
+                            + "table by a single-column key.",
+                    "copy and verify this table yourself, or add a unique single-column key; composite keys are not supported yet.");
+        }
         TableColumns.Column newColumn = columns.column(m.newColumn())
                 .orElseThrow(() -> fail(m, "the new column " + m.newColumn() + " does not exist in table " + table + ".",
                         "add it before deploying this phase, e.g. in an expand changelog: ALTER TABLE " + table
@@ -99,6 +109,24 @@ final class SchemaCheck {
                     "keep phase contract. Only if you know no write happened since " + contractReached.get()
                             + " (e.g. contract was deployed by mistake and rolled back at once), delete the row '" + m.id()
                             + "' from " + MigrationStateStore.TABLE + " and start again.");
+        }
+    }
+
+    private void checkVerifiedBeforeReadNew(Connection connection, Migration m) throws SQLException {
+        if (m.phase() != Phase.READ_NEW) {
+            return;
+        }
+        VerificationResult verification = verifications.load(connection, m.id());
+        if (verification.status() != VerificationStatus.PASSED) {
+            String seen = switch (verification.status()) {
+                case NOT_RUN -> "no verification has run";
+                case RUNNING -> "its verification is still running";
+                default -> "its last verification FAILED with " + verification.mismatches() + " mismatches (e.g. ids "
+                        + verification.sampleMismatchIds() + ")";
+            };
+            throw fail(m, "phase read-new reads the new column " + m.newColumn() + ", but " + seen + ".",
+                    "run phase backfill until the backfill completes and its verification PASSES (or restart the backfill and "
+                            + "verify again), then deploy read-new.");
         }
     }
 

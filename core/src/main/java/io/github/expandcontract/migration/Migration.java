@@ -20,6 +20,10 @@ import java.util.List;
  * @param newColumn     the new column's name
  * @param converter     converts between the old and new field types
  * @param backfillSql   optional SQL expression of the old column for in-database backfill
+ * @param idColumn      the table's single primary-key column, or {@code null} for a composite key
+ * @param idType        the Java type of the identifier
+ * @param oldType       the Java type of the old property (wrapper types)
+ * @param newType       the Java type of the new property (wrapper types)
  */
 public record Migration(
         String id,
@@ -32,7 +36,11 @@ public record Migration(
         String oldColumn,
         String newColumn,
         ColumnConverter<Object, Object> converter,
-        String backfillSql) {
+        String backfillSql,
+        String idColumn,
+        Class<?> idType,
+        Class<?> oldType,
+        Class<?> newType) {
 
     public Migration {
         entityNames = List.copyOf(entityNames);
@@ -41,6 +49,16 @@ public record Migration(
     /** Whether the converter is the identity (old and new have the same type). */
     public boolean identity() {
         return converter instanceof ColumnConverter.Identity;
+    }
+
+    /** Whether the backfill and verification can copy and compare in SQL (identity or {@code backfillSql}). */
+    public boolean convertsInSql() {
+        return identity() || !backfillSql.isBlank();
+    }
+
+    /** The SQL expression giving the new column's value from a row: the old column or {@code backfillSql}. */
+    public String newValueSql() {
+        return backfillSql.isBlank() ? oldColumn : "(" + backfillSql + ")";
     }
 
     /** A table name with its optional catalog and schema, and whether each part was quoted. */

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The library's state table, one row per migration: the phase the latest instance started in and
- * when the migration first reached {@code contract}, the point of no return.
+ * The library's state tables. {@value #TABLE}: one row per migration with the phase the latest
+ * instance started in and when the migration first reached {@code contract}, the point of no
+ * return. The backfill ({@value #BACKFILL_TABLE}) and verification ({@value #VERIFICATION_TABLE})
+ * tables are read and written by their own packages; they are created here, together.
  * <p>
  * Plain JDBC so that it works the same under Spring and without it; the DDL is portable between
  * PostgreSQL and H2. Liquibase users can create the table with the shipped changelog
@@ -25,11 +27,44 @@ public final class MigrationStateStore {
 
     public static final String TABLE = "expand_contract_migration";
 
-    private static final String DDL = "create table if not exists " + TABLE + " ("
-            + "migration_id varchar(200) not null primary key, "
-            + "last_phase varchar(32) not null, "
-            + "contract_reached_at timestamp with time zone, "
-            + "updated_at timestamp with time zone not null)";
+    /** Backfill progress, checkpoint and lease: one row per migration. */
+    public static final String BACKFILL_TABLE = "expand_contract_backfill";
+    /** The latest verification of each migration. */
+    public static final String VERIFICATION_TABLE = "expand_contract_verification";
+
+    private static final String[] DDL = {
+            "create table if not exists " + TABLE + " ("
+                    + "migration_id varchar(200) not null primary key, "
+                    + "last_phase varchar(32) not null, "
+                    + "contract_reached_at timestamp with time zone, "
+                    + "updated_at timestamp with time zone not null)",
+            "create table if not exists " + BACKFILL_TABLE + " ("
+                    + "migration_id varchar(200) not null primary key, "
+                    + "status varchar(16) not null, "
+                    + "pause_requested boolean not null, "
+                    + "last_key varchar(200), "
+                    + "rows_processed bigint not null, "
+                    + "rows_copied bigint not null, "
+                    + "rows_failed bigint not null, "
+                    + "sample_failed_ids varchar(2000), "
+                    + "rows_total bigint, "
+                    + "batch_size integer, "
+                    + "rows_per_second double precision, "
+                    + "last_error varchar(4000), "
+                    + "started_at timestamp with time zone, "
+                    + "finished_at timestamp with time zone, "
+                    + "updated_at timestamp with time zone not null, "
+                    + "lease_owner varchar(200), "
+                    + "lease_until timestamp with time zone)",
+            "create table if not exists " + VERIFICATION_TABLE + " ("
+                    + "migration_id varchar(200) not null primary key, "
+                    + "status varchar(16) not null, "
+                    + "rows_checked bigint not null, "
+                    + "mismatches bigint not null, "
+                    + "sample_mismatch_ids varchar(2000), "
+                    + "started_at timestamp with time zone, "
+                    + "finished_at timestamp with time zone)"
+    };
 
     private final boolean initializeSchema;
 
@@ -39,23 +74,26 @@ public final class MigrationStateStore {
 
     /** Creates the table when missing (unless told never to), else fails with the fix. */
     public void ensureSchema(Connection connection) throws SQLException {
-        if (tableExists(connection)) {
+        if (tableExists(connection, TABLE) && tableExists(connection, BACKFILL_TABLE) && tableExists(connection, VERIFICATION_TABLE)) {
             return;
         }
         if (!initializeSchema) {
-            throw new IllegalStateException("expand-contract state table " + TABLE + " does not exist and "
+            throw new IllegalStateException("expand-contract state tables " + TABLE + ", " + BACKFILL_TABLE + " and "
+                    + VERIFICATION_TABLE + " do not all exist, and "
                     + "expand-contract.jdbc.initialize-schema is never. Fix: include the changelog "
                     + "META-INF/expand-contract/changelog/expand-contract-state.yaml in your Liquibase master changelog, "
                     + "or set expand-contract.jdbc.initialize-schema=always.");
         }
         try (Statement statement = connection.createStatement()) {
-            statement.execute(DDL);
+            for (String ddl : DDL) {
+                statement.execute(ddl);
+            }
         }
     }
 
-    private static boolean tableExists(Connection connection) throws SQLException {
+    private static boolean tableExists(Connection connection, String table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
-        for (String name : new String[] {TABLE, TABLE.toUpperCase(java.util.Locale.ROOT)}) {
+        for (String name : new String[] {table, table.toUpperCase(java.util.Locale.ROOT)}) {
             try (ResultSet rs = meta.getTables(connection.getCatalog(), connection.getSchema(), name, new String[] {"TABLE"})) {
                 if (rs.next()) {
                     return true;

@@ -31,6 +31,7 @@ class PhaseBehaviourIntegrationTests {
         db = PostgresTestDatabase.forClass(PhaseBehaviourIntegrationTests.class);
         db.execute(Customer.DDL.split(";"));
         db.execute(Supplier.DDL);
+        TestSessionFactories.markVerified(db, "customer-email", "contact-phone");
         for (Phase phase : Phase.values()) {
             TestSessionFactories.SqlLog log = new TestSessionFactories.SqlLog();
             sql.put(phase, log);

@@ -45,6 +45,7 @@ class PointOfNoReturnIntegrationTests {
     @Test
     void goingBackFromContractIsRefusedWithTheFix() {
         start(Phase.DUAL_WRITE);
+        TestSessionFactories.markVerified(db, "customer-email");
         start(Phase.READ_NEW);
         start(Phase.DUAL_WRITE); // going back before contract is fine
         start(Phase.READ_NEW);
@@ -63,7 +64,7 @@ class PointOfNoReturnIntegrationTests {
     void theStateTableIsCreatedUnlessToldNever() {
         assertThatThrownBy(() -> TestSessionFactories.build(db,
                 new ExpandContractIntegrator(new ExpandContractSettings(Map.of(), false)), Map.of(), Customer.class))
-                .hasMessageContaining("expand_contract_migration does not exist")
+                .hasMessageContaining("expand_contract_migration, expand_contract_backfill and expand_contract_verification do not all exist")
                 .hasMessageContaining("expand-contract-state.yaml");
         start(Phase.EXPAND);
         TestSessionFactories.build(db, new ExpandContractIntegrator(new ExpandContractSettings(Map.of(), false)), Map.of(),

@@ -235,6 +235,22 @@ class StartupValidationIntegrationTests {
                 .hasMessageContaining("primitive type int").hasMessageContaining("wrapper type Integer");
     }
 
+    @Test
+    void readNewNeedsAPassedVerification() {
+        db.execute("drop table if exists expand_contract_verification");
+        startupFails(Map.of("people-email", Phase.READ_NEW), Person.class)
+                .hasMessageContaining("'people-email'").hasMessageContaining("Person").hasMessageContaining("emailAddress")
+                .hasMessageContaining("phase read-new reads the new column email_address, but no verification has run")
+                .hasMessageContaining("run phase backfill");
+        db.execute("insert into expand_contract_verification (migration_id, status, rows_checked, mismatches, sample_mismatch_ids) "
+                + "values ('people-email', 'FAILED', 10, 2, '4,7')");
+        startupFails(Map.of("people-email", Phase.READ_NEW), Person.class)
+                .hasMessageContaining("its last verification FAILED with 2 mismatches (e.g. ids [4, 7])");
+        db.execute("update expand_contract_verification set status = 'PASSED', mismatches = 0 where migration_id = 'people-email'");
+        TestSessionFactories.build(db, Map.of("people-email", Phase.READ_NEW), Map.of(), Person.class).close();
+        db.execute("delete from expand_contract_verification");
+    }
+
     @Entity(name = "FromIdentifier")
     @Table(name = "people")
     public static class FromIdentifier {

@@ -2,7 +2,11 @@ package io.github.expandcontract.hibernate;
 
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.state.MigrationStateStore;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
+import io.github.expandcontract.verify.VerificationRepository;
+import io.github.expandcontract.verify.VerificationResult;
+import io.github.expandcontract.verify.VerificationStatus;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
@@ -10,6 +14,7 @@ import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.resource.jdbc.spi.StatementInspector;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,6 +53,22 @@ final class TestSessionFactories {
         } catch (RuntimeException e) {
             StandardServiceRegistryBuilder.destroy(registry);
             throw e;
+        }
+    }
+
+    /**
+     * Records a PASSED verification for the migrations, as a completed backfill would, so a test
+     * can start them in read-new.
+     */
+    static void markVerified(PostgresTestDatabase db, String... migrationIds) {
+        try (java.sql.Connection c = db.connect()) {
+            new MigrationStateStore(true).ensureSchema(c);
+            for (String id : migrationIds) {
+                new VerificationRepository().save(c, new VerificationResult(id, VerificationStatus.PASSED, 0, 0, List.of(),
+                        Instant.now(), Instant.now()));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -111,6 +111,15 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
     }
 
+    /** A plain (unpooled) DataSource on this test's schema. */
+    public javax.sql.DataSource dataSource() {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl());
+        dataSource.setUser(user());
+        dataSource.setPassword(password());
+        return dataSource;
+    }
+
     /** Runs SQL statements (DDL or DML) in this schema, each in its own auto-commit transaction. */
     public void execute(String... statements) {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {

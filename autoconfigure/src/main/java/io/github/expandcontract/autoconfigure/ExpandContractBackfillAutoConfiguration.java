@@ -1,0 +1,62 @@
+package io.github.expandcontract.autoconfigure;
+
+import io.github.expandcontract.backfill.BackfillCoordinator;
+import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.hibernate.ExpandContractIntegrator;
+import jakarta.persistence.EntityManagerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+
+import javax.sql.DataSource;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} of the backfill: a {@link BackfillCoordinator} on the
+ * application's DataSource, started once the context is refreshed, for every migration this
+ * instance runs in phase backfill. It is also the Java API for pause, resume, restart and verify.
+ */
+@AutoConfiguration(after = { ExpandContractAutoConfiguration.class, HibernateJpaAutoConfiguration.class })
+@ConditionalOnBean({ ExpandContractIntegrator.class, DataSource.class })
+public final class ExpandContractBackfillAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    BackfillCoordinator expandContractBackfillCoordinator(DataSource dataSource, ExpandContractIntegrator integrator,
+            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties) {
+        // the catalog is filled while the EntityManagerFactory is built, so build it first
+        entityManagerFactories.orderedStream().forEach(emf -> { });
+        return new BackfillCoordinator(dataSource, integrator.catalog(), id -> {
+            ExpandContractProperties.MigrationProperties migration = properties.getMigrations().get(id);
+            return migration == null ? BackfillSettings.DEFAULTS : migration.getBackfill().toSettings();
+        }, BackfillCoordinator.defaultInstanceId());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "expandContractBackfillLifecycle")
+    SmartLifecycle expandContractBackfillLifecycle(BackfillCoordinator coordinator) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                coordinator.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                coordinator.close();
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+}

@@ -1,0 +1,179 @@
+package io.github.expandcontract.backfill;
+
+import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.verify.VerificationRepository;
+import io.github.expandcontract.verify.VerificationResult;
+import io.github.expandcontract.verify.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * Runs the backfill of every migration this instance has in phase {@code backfill}, one
+ * background thread each, and is the Java API for operating them: pause, resume, restart,
+ * verify, and the shared progress. The operations work from any instance: they change the state
+ * table, and the instance holding the lease follows it.
+ */
+public final class BackfillCoordinator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillCoordinator.class);
+
+    private final DataSource dataSource;
+    private final MigrationCatalog catalog;
+    private final Function<String, BackfillSettings> settings;
+    private final String instanceId;
+    private final Verifier verifier;
+    private final BackfillRepository repository = new BackfillRepository();
+    private final VerificationRepository verifications = new VerificationRepository();
+    private final Map<String, BackfillJob> jobs = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ExecutorService onDemand = Executors.newSingleThreadExecutor(r -> daemon(r, "expand-contract-verify"));
+
+    public BackfillCoordinator(DataSource dataSource, MigrationCatalog catalog, Function<String, BackfillSettings> settings,
+                               String instanceId) {
+        this.dataSource = dataSource;
+        this.catalog = catalog;
+        this.settings = settings;
+        this.instanceId = instanceId;
+        this.verifier = new Verifier(dataSource, 10_000);
+    }
+
+    /** host:pid:random — unique per process, readable in the state table. */
+    public static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Starts a job for every migration in phase backfill. */
+    public synchronized void start() {
+        for (Migration migration : catalog.all()) {
+            if (migration.phase() != Phase.BACKFILL || jobs.containsKey(migration.id())) {
+                continue;
+            }
+            BackfillJob job = new BackfillJob(dataSource, migration, settings.apply(migration.id()), instanceId, verifier);
+            jobs.put(migration.id(), job);
+            Thread thread = daemon(job, "expand-contract-backfill-" + migration.id());
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Stops the jobs and releases their leases, so another instance can take over at once. */
+    @Override
+    public synchronized void close() {
+        jobs.values().forEach(BackfillJob::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        onDemand.shutdownNow();
+        jobs.clear();
+        threads.clear();
+    }
+
+    private Migration migration(String id) {
+        return catalog.find(id).orElseThrow(() -> new NoSuchElementException("no migration '" + id + "'"));
+    }
+
+    public BackfillProgress progress(String id) {
+        migration(id);
+        return withConnection(c -> repository.load(c, id));
+    }
+
+    public VerificationResult verification(String id) {
+        migration(id);
+        return withConnection(c -> verifications.load(c, id));
+    }
+
+    /** The runner stops after its current batch and keeps its checkpoint. */
+    public void pause(String id) {
+        migration(id);
+        withConnection(c -> {
+            repository.ensureRow(c, id);
+            repository.requestPause(c, id, true);
+            return null;
+        });
+        log.info("expand-contract migration '{}': pause requested", id);
+    }
+
+    public void resume(String id) {
+        migration(id);
+        withConnection(c -> {
+            repository.requestPause(c, id, false);
+            return null;
+        });
+        log.info("expand-contract migration '{}': resume requested", id);
+    }
+
+    /** After a failure: continue from the checkpoint; after completion: run again from the first row. */
+    public void restart(String id) {
+        migration(id);
+        withConnection(c -> {
+            repository.ensureRow(c, id);
+            repository.restart(c, id);
+            return null;
+        });
+        log.info("expand-contract migration '{}': restart requested", id);
+    }
+
+    /** Runs a verification in the background; the result is also recorded in the state table. */
+    public CompletableFuture<VerificationResult> verify(String id) {
+        Migration migration = migration(id);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return verifier.verify(migration);
+            } catch (SQLException e) {
+                throw new IllegalStateException("verification of '" + id + "' failed: " + e.getMessage(), e);
+            }
+        }, onDemand);
+    }
+
+    private interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("expand-contract state table access failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.github.expandcontract.backfill;
+
+import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.verify.VerificationRepository;
+import io.github.expandcontract.verify.VerificationStatus;
+import io.github.expandcontract.verify.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The backfill of one migration on this instance. It runs only while it holds the migration's
+ * lease; otherwise it stands by and takes over once the holder's lease expires. Each keyset
+ * window is copied and checkpointed in one short transaction, so a crash redoes at most one
+ * window, and a lost lease rolls the window back.
+ */
+final class BackfillJob implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillJob.class);
+    /** lock_not_available, deadlock, serialization failure (PostgreSQL); lock timeout (H2); connection trouble. */
+    private static final Set<String> TRANSIENT_STATES = Set.of("55P03", "40P01", "40001", "HYT00", "57014");
+
+    private final DataSource dataSource;
+    private final Migration migration;
+    private final BackfillSettings settings;
+    private final String owner;
+    private final Verifier verifier;
+    private final BackfillRepository repository = new BackfillRepository();
+    private final VerificationRepository verifications = new VerificationRepository();
+    private final BatchSizer sizer;
+    private final Throttle throttle;
+    private final Deque<long[]> recent = new ArrayDeque<>(); // (nanoTime, rows processed) for the sliding-window rate
+    private volatile boolean stopped;
+    private volatile Thread thread;
+    private KeysetTable keyset;
+    private BatchCopier copier;
+    private boolean running;
+    private String standingByFor;
+    private long lastProgressLog;
+    private int transientFailures;
+    private double lastRate;
+
+    BackfillJob(DataSource dataSource, Migration migration, BackfillSettings settings, String owner, Verifier verifier) {
+        this.dataSource = dataSource;
+        this.migration = migration;
+        this.settings = settings;
+        this.owner = owner;
+        this.verifier = verifier;
+        this.sizer = new BatchSizer(settings);
+        this.throttle = new Throttle(settings.maxRowsPerSecond());
+        if (settings.maxRowsPerSecond() > 0) {
+            sizer.capTo((int) Math.max(1, settings.maxRowsPerSecond()));
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            repository.ensureRow(c, migration.id());
+            keyset = new KeysetTable(migration, KeysetTable.isPostgres(c));
+            copier = BatchCopier.of(keyset);
+        } catch (SQLException | RuntimeException e) {
+            log.error("expand-contract migration '{}': the backfill cannot start: {}", migration.id(), e.toString(), e);
+            return;
+        }
+        while (!stopped) {
+            long sleep;
+            try {
+                sleep = step();
+                transientFailures = 0;
+            } catch (SQLException e) {
+                if (isTransient(e)) {
+                    transientFailures++;
+                    sleep = Math.min(10_000, 100L << Math.min(transientFailures, 7));
+                    log.warn("expand-contract migration '{}': batch failed transiently ({}, SQLState {}); retry {} in {} ms",
+                            migration.id(), e.getMessage(), e.getSQLState(), transientFailures, sleep);
+                } else {
+                    sleep = fail(e);
+                }
+            } catch (RuntimeException e) {
+                sleep = fail(e);
+            }
+            if (sleep > 0 && !sleepQuietly(sleep)) {
+                break;
+            }
+        }
+        release();
+    }
+
+    static boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (TRANSIENT_STATES.contains(s.getSQLState()) || s.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long fail(Exception e) {
+        running = false;
+        log.error("expand-contract migration '{}': backfill FAILED: {}. Fix the cause, then restart it; it continues from its checkpoint.",
+                migration.id(), e.toString(), e);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            repository.markFailed(c, migration.id(), e.toString());
+        } catch (SQLException recordFailure) {
+            log.error("expand-contract migration '{}': could not record the failure: {}", migration.id(), recordFailure.toString());
+        }
+        return idle();
+    }
+
+    /** How often an idle job looks again: for operator requests, and to take over an expired lease in time. */
+    private long idle() {
+        return Math.max(200, Math.min(1_000, settings.leaseDuration().toMillis() / 3));
+    }
+
+    /** One turn: take or renew the lease, honour the operator, copy one window. Returns how long to wait next. */
+    private long step() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (!repository.tryAcquireLease(c, migration.id(), owner, settings.leaseDuration())) {
+                BackfillProgress holder = repository.load(c, migration.id());
+                if (standingByFor == null || !standingByFor.equals(holder.leaseOwner())) {
+                    standingByFor = holder.leaseOwner();
+                    log.info("expand-contract migration '{}': instance {} runs the backfill; this instance stands by",
+                            migration.id(), holder.leaseOwner());
+                }
+                running = false;
+                return idle();
+            }
+            standingByFor = null;
+            BackfillProgress state = repository.load(c, migration.id());
+            switch (state.status()) {
+                case COMPLETED -> {
+                    verifyIfNotDone(c);
+                    running = false;
+                    return idle();
+                }
+                case FAILED -> {
+                    running = false;
+                    return idle(); // waits for restart
+                }
+                default -> {
+                }
+            }
+            if (state.pauseRequested()) {
+                if (state.status() != BackfillStatus.PAUSED) {
+                    repository.markPaused(c, migration.id());
+                    log.info("expand-contract migration '{}': backfill PAUSED at {} rows", migration.id(), state.rowsProcessed());
+                }
+                running = false;
+                return Math.min(idle(), 500);
+            }
+            if (!running || state.status() != BackfillStatus.RUNNING) {
+                repository.markRunning(c, migration.id(), keyset.estimateRows(c));
+                state = repository.load(c, migration.id());
+                running = true;
+                throttle.start();
+                recent.clear();
+                log.info("expand-contract migration '{}': backfill {} (~{} rows, batch size {})", migration.id(),
+                        state.lastKey() == null ? "started" : "resumed after key " + state.lastKey(), state.rowsTotal(), sizer.size());
+            }
+            return copyOneWindow(c, state);
+        }
+    }
+
+    private long copyOneWindow(Connection c, BackfillProgress state) throws SQLException {
+        Object after = keyset.parseKey(state.lastKey());
+        int size = sizer.size();
+        long start = System.nanoTime();
+        BatchCopier.Result result;
+        KeysetTable.Window window;
+        c.setAutoCommit(false);
+        try {
+            if (KeysetTable.isPostgres(c)) {
+                try (Statement s = c.createStatement()) {
+                    // a batch never queues long behind a row lock held by the application
+                    s.execute("set local lock_timeout = '" + settings.lockTimeout().toMillis() + "ms'");
+                }
+            }
+            window = keyset.nextWindow(c, after, size);
+            if (window.rows() == 0) {
+                c.commit();
+                c.setAutoCommit(true);
+                complete(c, state);
+                return 0;
+            }
+            result = copier.copy(c, after, window);
+            List<String> samples = new ArrayList<>(state.sampleFailedIds());
+            result.failedIds().stream().limit(Math.max(0, 10 - samples.size())).forEach(samples::add);
+            double rate = rate(state.rowsProcessed() + result.scanned());
+            lastRate = recent.size() < 2 ? 0 : rate;
+            if (!repository.checkpoint(c, migration.id(), owner, settings.leaseDuration(), String.valueOf(window.lastKey()),
+                    result, size, rate, samples)) {
+                c.rollback();
+                running = false;
+                log.warn("expand-contract migration '{}': lost the backfill lease; the window after key {} was rolled back",
+                        migration.id(), state.lastKey());
+                return idle();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        sizer.next(window.rows(), took);
+        if (settings.maxRowsPerSecond() > 0) {
+            sizer.capTo((int) Math.max(1, settings.maxRowsPerSecond()));
+        }
+        logProgress(state.rowsProcessed() + result.scanned(), state.rowsTotal());
+        return Math.max(throttle.delayMillisAfter(window.rows()), settings.pauseBetweenBatches().toMillis());
+    }
+
+    private double rate(long processed) {
+        long now = System.nanoTime();
+        recent.addLast(new long[] {now, processed});
+        while (recent.size() > 2 && now - recent.peekFirst()[0] > Duration.ofSeconds(30).toNanos()) {
+            recent.removeFirst();
+        }
+        long[] first = recent.peekFirst();
+        double seconds = (now - first[0]) / 1e9;
+        return seconds <= 0 ? 0 : (processed - first[1]) / seconds;
+    }
+
+    private void logProgress(long processed, Long total) {
+        long now = System.nanoTime();
+        if (now - lastProgressLog < settings.progressLogInterval().toNanos()) {
+            return;
+        }
+        lastProgressLog = now;
+        double rate = lastRate;
+        String eta = total == null || rate <= 0 ? "unknown" : Math.max(0, Math.round((total - processed) / rate)) + "s";
+        log.info("expand-contract migration '{}': backfill {}% ({} of ~{} rows), {} rows/s, ETA {}, batch size {}",
+                migration.id(), total == null || total == 0 ? "?" : String.format("%.1f", Math.min(99.9, 100.0 * processed / total)),
+                processed, total == null ? "?" : total, Math.round(rate), eta, sizer.size());
+    }
+
+    private void complete(Connection c, BackfillProgress state) throws SQLException {
+        repository.markCompleted(c, migration.id());
+        running = false;
+        BackfillProgress done = repository.load(c, migration.id());
+        log.info("expand-contract migration '{}': backfill COMPLETED: {} rows passed, {} copied, {} failed; verifying",
+                migration.id(), done.rowsProcessed(), done.rowsCopied(), done.failedRows());
+        verifier.verify(migration);
+    }
+
+    /** A runner that died between completing and verifying: the next lease holder verifies. */
+    private void verifyIfNotDone(Connection c) throws SQLException {
+        VerificationStatus status = verifications.load(c, migration.id()).status();
+        if (status == VerificationStatus.NOT_RUN) {
+            verifier.verify(migration);
+        }
+    }
+
+    private void release() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            repository.releaseLease(c, migration.id(), owner);
+        } catch (SQLException e) {
+            log.debug("expand-contract migration '{}': lease not released ({}); it expires by itself", migration.id(), e.toString());
+        }
+    }
+
+    private static boolean sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.expandcontract.backfill;
+
+import java.time.Duration;
+
+/**
+ * How one migration's backfill runs. Defaults favour finishing: no rate cap, no pause, and a batch
+ * size that starts small and adapts toward {@code targetBatchTime}.
+ *
+ * @param batchSize           the first batch's size; later ones adapt toward the target time
+ * @param minBatchSize        the floor of the adaptive size
+ * @param maxBatchSize        the cap of the adaptive size
+ * @param targetBatchTime     how long one batch should take (short batches hold row locks briefly)
+ * @param maxRowsPerSecond    a rate cap, 0 for none
+ * @param pauseBetweenBatches a fixed pause after each batch, zero for none
+ * @param lockTimeout         PostgreSQL {@code lock_timeout} of each batch: a batch waits no longer for a row lock
+ * @param leaseDuration       how long the runner's lease lasts without renewal; a dead runner is replaced after it
+ * @param progressLogInterval how often progress is logged while the backfill runs
+ */
+public record BackfillSettings(
+        int batchSize,
+        int minBatchSize,
+        int maxBatchSize,
+        Duration targetBatchTime,
+        double maxRowsPerSecond,
+        Duration pauseBetweenBatches,
+        Duration lockTimeout,
+        Duration leaseDuration,
+        Duration progressLogInterval) {
+
+    public static final BackfillSettings DEFAULTS = new BackfillSettings(
+            1_000, 100, 50_000, Duration.ofMillis(500), 0, Duration.ZERO,
+            Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+    public BackfillSettings {
+        if (batchSize < 1 || minBatchSize < 1 || maxBatchSize < minBatchSize) {
+            throw new IllegalArgumentException("batch sizes must be positive with min <= max, got batchSize=" + batchSize
+                    + ", minBatchSize=" + minBatchSize + ", maxBatchSize=" + maxBatchSize);
+        }
+        if (maxRowsPerSecond < 0) {
+            throw new IllegalArgumentException("maxRowsPerSecond must be 0 (no cap) or positive, got " + maxRowsPerSecond);
+        }
+        if (targetBatchTime.isNegative() || targetBatchTime.isZero() || leaseDuration.toMillis() < 1_000) {
+            throw new IllegalArgumentException("targetBatchTime must be positive and leaseDuration at least 1s");
+        }
+    }
+
+    public BackfillSettings withBatchSize(int size) {
+        return new BackfillSettings(size, Math.min(minBatchSize, size), Math.max(maxBatchSize, size), targetBatchTime,
+                maxRowsPerSecond, pauseBetweenBatches, lockTimeout, leaseDuration, progressLogInterval);
+    }
+
+    public BackfillSettings withMaxRowsPerSecond(double rate) {
+        return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, rate, pauseBetweenBatches,
+                lockTimeout, leaseDuration, progressLogInterval);
+    }
+
+    public BackfillSettings withTargetBatchTime(Duration target) {
+        return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, target, maxRowsPerSecond, pauseBetweenBatches,
+                lockTimeout, leaseDuration, progressLogInterval);
+    }
+
+    public BackfillSettings withPauseBetweenBatches(Duration pause) {
+        return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, maxRowsPerSecond, pause,
+                lockTimeout, leaseDuration, progressLogInterval);
+    }
+
+    public BackfillSettings withLeaseDuration(Duration lease) {
+        return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, maxRowsPerSecond, pauseBetweenBatches,
+                lockTimeout, lease, progressLogInterval);
+    }
+}
