@@ -13,6 +13,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
 import javax.sql.DataSource;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the backfill: a {@link BackfillCoordinator} on the
@@ -29,10 +31,17 @@ public final class ExpandContractBackfillAutoConfiguration {
             ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties) {
         // the catalog is filled while the EntityManagerFactory is built, so build it first
         entityManagerFactories.orderedStream().forEach(emf -> { });
-        return new BackfillCoordinator(dataSource, integrator.catalog(), id -> {
-            ExpandContractProperties.MigrationProperties migration = properties.getMigrations().get(id);
-            return migration == null ? BackfillSettings.DEFAULTS : migration.getBackfill().toSettings();
-        }, BackfillCoordinator.defaultInstanceId());
+        Map<String, BackfillSettings> settings = new HashMap<>();
+        // validated now, so a bad value fails startup naming its property rather than when a backfill starts
+        properties.getMigrations().forEach((id, migration) -> {
+            try {
+                settings.put(id, migration.getBackfill().toSettings());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("expand-contract.migrations." + id + ".backfill: " + e.getMessage(), e);
+            }
+        });
+        return new BackfillCoordinator(dataSource, integrator.catalog(),
+                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), BackfillCoordinator.defaultInstanceId());
     }
 
     @Bean

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
 final class JpaTestSupport {
 
     static final AutoConfigurations JPA_AND_EXPAND_CONTRACT = AutoConfigurations.of(DataSourceAutoConfiguration.class,
-            HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class, ExpandContractAutoConfiguration.class);
+            HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class, ExpandContractAutoConfiguration.class,
+            ExpandContractBackfillAutoConfiguration.class);
 
     private JpaTestSupport() {
     }
