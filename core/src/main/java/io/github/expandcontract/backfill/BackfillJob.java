@@ -49,6 +49,7 @@ final class BackfillJob implements Runnable {
     private long lastProgressLog;
     private int transientFailures;
     private double lastRate;
+    private boolean verificationDue;
 
     BackfillJob(DataSource dataSource, Migration migration, BackfillSettings settings, String owner, Verifier verifier) {
         this.dataSource = dataSource;
@@ -88,6 +89,11 @@ final class BackfillJob implements Runnable {
             try {
                 sleep = step();
                 transientFailures = 0;
+                if (verificationDue) {
+                    // outside step(): the verification takes its own connection, never two at once
+                    verificationDue = false;
+                    verifier.verify(migration);
+                }
             } catch (SQLException e) {
                 if (isTransient(e)) {
                     transientFailures++;
@@ -203,7 +209,7 @@ final class BackfillJob implements Runnable {
             if (window.rows() == 0) {
                 c.commit();
                 c.setAutoCommit(true);
-                complete(c, state);
+                complete(c);
                 return 0;
             }
             result = copier.copy(c, after, window);
@@ -259,20 +265,20 @@ final class BackfillJob implements Runnable {
                 processed, total == null ? "?" : total, Math.round(rate), eta, sizer.size());
     }
 
-    private void complete(Connection c, BackfillProgress state) throws SQLException {
+    private void complete(Connection c) throws SQLException {
         repository.markCompleted(c, migration.id());
         running = false;
         BackfillProgress done = repository.load(c, migration.id());
         log.info("expand-contract migration '{}': backfill COMPLETED: {} rows passed, {} copied, {} failed; verifying",
                 migration.id(), done.rowsProcessed(), done.rowsCopied(), done.failedRows());
-        verifier.verify(migration);
+        verificationDue = true;
     }
 
     /** A runner that died between completing and verifying: the next lease holder verifies. */
     private void verifyIfNotDone(Connection c) throws SQLException {
         VerificationStatus status = verifications.load(c, migration.id()).status();
         if (status == VerificationStatus.NOT_RUN) {
-            verifier.verify(migration);
+            verificationDue = true;
         }
     }
 
