@@ -194,6 +194,9 @@ final class BackfillJob implements Runnable {
     private long copyOneWindow(Connection c, BackfillProgress state) throws SQLException {
         Object after = keyset.parseKey(state.lastKey());
         int size = sizer.size();
+        // sampled when a batch starts, so every interval includes the throttle's wait before it
+        double rate = rate(state.rowsProcessed());
+        lastRate = rate;
         long start = System.nanoTime();
         BatchCopier.Result result;
         KeysetTable.Window window;
@@ -215,8 +218,6 @@ final class BackfillJob implements Runnable {
             result = copier.copy(c, after, window);
             List<String> samples = new ArrayList<>(state.sampleFailedIds());
             result.failedIds().stream().limit(Math.max(0, 10 - samples.size())).forEach(samples::add);
-            double rate = rate(state.rowsProcessed() + result.scanned());
-            lastRate = recent.size() < 2 ? 0 : rate;
             if (!repository.checkpoint(c, migration.id(), owner, settings.leaseDuration(), String.valueOf(window.lastKey()),
                     result, size, rate, samples)) {
                 c.rollback();
@@ -246,6 +247,9 @@ final class BackfillJob implements Runnable {
         recent.addLast(new long[] {now, processed});
         while (recent.size() > 2 && now - recent.peekFirst()[0] > Duration.ofSeconds(30).toNanos()) {
             recent.removeFirst();
+        }
+        if (recent.size() < 2) {
+            return 0; // unknown until a second batch starts
         }
         long[] first = recent.peekFirst();
         double seconds = (now - first[0]) / 1e9;
