@@ -45,6 +45,8 @@ final class BackfillJob implements Runnable {
     private KeysetTable keyset;
     private BatchCopier copier;
     private boolean running;
+    /** Whether this job held the lease after its last turn; false at start and while standing by. */
+    private boolean holding;
     private String standingByFor;
     private long lastProgressLog;
     private int transientFailures;
@@ -92,7 +94,7 @@ final class BackfillJob implements Runnable {
                 if (verificationDue) {
                     // outside step(): the verification takes its own connection, never two at once
                     verificationDue = false;
-                    verifier.verify(migration);
+                    verifyUnderLease();
                 }
             } catch (SQLException e) {
                 if (isTransient(e)) {
@@ -153,13 +155,16 @@ final class BackfillJob implements Runnable {
                             migration.id(), holder.leaseOwner());
                 }
                 running = false;
+                holding = false;
                 return idle();
             }
+            boolean tookOver = !holding;
+            holding = true;
             standingByFor = null;
             BackfillProgress state = repository.load(c, migration.id());
             switch (state.status()) {
                 case COMPLETED -> {
-                    verifyIfNotDone(c);
+                    verifyIfNotDone(c, tookOver);
                     running = false;
                     return idle();
                 }
@@ -222,6 +227,7 @@ final class BackfillJob implements Runnable {
                     result, size, rate, samples)) {
                 c.rollback();
                 running = false;
+                holding = false;
                 log.warn("expand-contract migration '{}': lost the backfill lease; the window after key {} was rolled back",
                         migration.id(), state.lastKey());
                 return idle();
@@ -278,12 +284,38 @@ final class BackfillJob implements Runnable {
         verificationDue = true;
     }
 
-    /** A runner that died between completing and verifying: the next lease holder verifies. */
-    private void verifyIfNotDone(Connection c) throws SQLException {
+    /**
+     * A runner that died between completing and verifying, or while verifying: the next lease holder
+     * verifies. A verification left RUNNING by a holder that died would otherwise stay RUNNING for
+     * ever (and read-new stay refused). Its runner renews the lease while it verifies, so an instance
+     * that has just taken the lease over and finds a verification RUNNING knows that its runner is
+     * gone and runs it again. (An on-demand verification on another instance may rarely be verified
+     * twice this way; both record the same result.)
+     */
+    private void verifyIfNotDone(Connection c, boolean tookOver) throws SQLException {
         VerificationStatus status = verifications.load(c, migration.id()).status();
         if (status == VerificationStatus.NOT_RUN) {
             verificationDue = true;
+        } else if (status == VerificationStatus.RUNNING && tookOver) {
+            log.info("expand-contract migration '{}': the verification was left RUNNING by an instance that stopped; verifying again",
+                    migration.id());
+            verificationDue = true;
         }
+    }
+
+    /** Verifies while renewing the lease after each chunk (on the verification's connection), so a long verification keeps it. */
+    private void verifyUnderLease() throws SQLException {
+        long[] lastRenewal = {System.nanoTime()};
+        long every = settings.leaseDuration().toNanos() / 3;
+        verifier.verify(migration, (connection, rowsChecked) -> {
+            if (System.nanoTime() - lastRenewal[0] >= every) {
+                lastRenewal[0] = System.nanoTime();
+                if (!repository.tryAcquireLease(connection, migration.id(), owner, settings.leaseDuration())) {
+                    log.warn("expand-contract migration '{}': lost the backfill lease while verifying; the verification goes on",
+                            migration.id());
+                }
+            }
+        });
     }
 
     private void release() {

@@ -86,9 +86,24 @@ public final class MigrationStateStore {
         }
         try (Statement statement = connection.createStatement()) {
             for (String ddl : DDL) {
-                statement.execute(ddl);
+                try {
+                    statement.execute(ddl);
+                } catch (SQLException e) {
+                    // Instances starting at the same moment on a database without the tables: PostgreSQL's
+                    // "create table if not exists" does not skip a table another session is creating right
+                    // then; it fails on the catalog's unique index (23505), with "type ... already exists"
+                    // (42710) or "relation ... already exists" (42P07). The other session has committed
+                    // the table by the time we see the error, so there is nothing left to do.
+                    if (!createdConcurrently(e)) {
+                        throw e;
+                    }
+                }
             }
         }
+    }
+
+    private static boolean createdConcurrently(SQLException e) {
+        return "23505".equals(e.getSQLState()) || "42710".equals(e.getSQLState()) || "42P07".equals(e.getSQLState());
     }
 
     private static boolean tableExists(Connection connection, String table) throws SQLException {

@@ -35,7 +35,19 @@ public final class Verifier {
         this.chunkSize = chunkSize;
     }
 
+    /** Called after each chunk of a verification, e.g. to renew the backfill lease it runs under. */
+    @FunctionalInterface
+    public interface ChunkListener {
+        /** @param connection the verification's own connection (auto-commit), so no second one is needed */
+        void chunkChecked(Connection connection, long rowsChecked) throws SQLException;
+    }
+
     public VerificationResult verify(Migration migration) throws SQLException {
+        return verify(migration, (connection, rowsChecked) -> {
+        });
+    }
+
+    public VerificationResult verify(Migration migration, ChunkListener listener) throws SQLException {
         Instant started = Instant.now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
@@ -56,6 +68,7 @@ public final class Verifier {
                         : mismatchesInJava(c, keyset, after, window, sample);
                 checked += window.rows();
                 after = window.lastKey();
+                listener.chunkChecked(c, checked);
                 if (System.nanoTime() - lastLog > Duration.ofSeconds(5).toNanos()) {
                     log.info("expand-contract migration '{}': verification checked {} rows, {} mismatches so far",
                             migration.id(), checked, mismatches);
