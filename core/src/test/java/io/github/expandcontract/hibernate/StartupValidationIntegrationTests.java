@@ -251,6 +251,29 @@ class StartupValidationIntegrationTests {
         db.execute("delete from expand_contract_verification");
     }
 
+    @Entity(name = "CompositeKeyed")
+    @Table(name = "composite_people")
+    @jakarta.persistence.IdClass(CompositeKeyed.Key.class)
+    public static class CompositeKeyed {
+        public record Key(Long tenant, Long id) implements java.io.Serializable {
+        }
+
+        @Id Long tenant;
+        @Id Long id;
+        String email;
+        @Column(name = "email_address") @DualWrite(migration = "composite-email", from = "email") String emailAddress;
+    }
+
+    @Test
+    void compositeKeysAreRefusedWhereTheBackfillWalksTheTable() {
+        db.execute("create table if not exists composite_people (tenant bigint, id bigint, email varchar(100), "
+                + "email_address varchar(100), primary key (tenant, id))");
+        TestSessionFactories.build(db, Map.of("composite-email", Phase.DUAL_WRITE), Map.of(), CompositeKeyed.class).close();
+        startupFails(Map.of("composite-email", Phase.BACKFILL), CompositeKeyed.class)
+                .hasMessageContaining("'composite-email'").hasMessageContaining("CompositeKeyed")
+                .hasMessageContaining("composite primary key");
+    }
+
     @Entity(name = "FromIdentifier")
     @Table(name = "people")
     public static class FromIdentifier {
