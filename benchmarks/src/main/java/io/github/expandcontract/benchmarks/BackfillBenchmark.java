@@ -1,0 +1,833 @@
+package io.github.expandcontract.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.expandcontract.DualWrite;
+import io.github.expandcontract.backfill.BackfillCoordinator;
+import io.github.expandcontract.backfill.BackfillProgress;
+import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.backfill.BackfillStatus;
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.hibernate.ExpandContractIntegrator;
+import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.verify.VerificationResult;
+import io.github.expandcontract.verify.VerificationStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Measures, in one run against one PostgreSQL, how fast the backfill copies a column compared with
+ * the two things a DBA would do by hand, and what it does to an application's write latency:
+ * <ol>
+ *   <li>(a) one {@code UPDATE t SET new = old} (upper bound; locks every row until it ends),</li>
+ *   <li>(b) a hand-written keyset loop in a plpgsql procedure, 10,000 rows per batch, COMMIT each,</li>
+ *   <li>(c) our backfill with {@link BackfillSettings#DEFAULTS}, until COMPLETED (its verification timed apart),</li>
+ *   <li>(d) our backfill while 4 threads run single-row updates; their latency alone vs during.</li>
+ * </ol>
+ * Plus the rate on the first 100k rows vs the whole table, and on a separate 100k-row table.
+ * Every variant starts from the same physical table: new column NULL, VACUUM FULL, VACUUM ANALYZE,
+ * CHECKPOINT. Everything happens in a schema of its own, dropped at the end.
+ * <p>
+ * Run: {@code ./mvnw -B -q -pl benchmarks compile exec:java} (see docs/benchmarks.md). Settings are
+ * system properties: {@code bench.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}),
+ * {@code bench.user} ({@code postgres}), {@code bench.password} (empty), {@code bench.rows}
+ * (1,000,000), {@code bench.smallRows} (100,000), {@code bench.repeats} (5),
+ * {@code bench.loadThreads} (4), {@code bench.loadRatePerThread} (100 updates/s),
+ * {@code bench.idleSeconds} (15), {@code bench.maxLoadSeconds} (300), {@code bench.verbose}
+ * (every run's batch table), {@code bench.settings} (overrides of the backfill's DEFAULTS, e.g.
+ * {@code maxBatchSize=10000,targetBatchTimeMs=100}; keys batchSize, minBatchSize, maxBatchSize,
+ * targetBatchTimeMs, maxRowsPerSecond, pauseMs) and {@code bench.alt} (a second set of overrides
+ * run side by side as (c') and (d')). Diagnostic only: {@code bench.loadSynchronousCommit=off} runs
+ * the load's updates without waiting for their WAL flush.
+ */
+public final class BackfillBenchmark {
+
+    @Entity(name = "BenchRow")
+    @Table(name = "bench_t")
+    public static class BenchRow {
+        @Id Long id;
+        @Column(name = "old_value") String oldValue;
+        @Column(name = "new_value") @DualWrite(migration = "bench-1m", from = "oldValue") String newValue;
+        @Column(name = "payload") String payload;
+    }
+
+    @Entity(name = "BenchSmallRow")
+    @Table(name = "bench_small")
+    public static class BenchSmallRow {
+        @Id Long id;
+        @Column(name = "old_value") String oldValue;
+        @Column(name = "new_value") @DualWrite(migration = "bench-100k", from = "oldValue") String newValue;
+        @Column(name = "payload") String payload;
+    }
+
+    private static final String BIG = "bench_t";
+    private static final String SMALL = "bench_small";
+    private static final int FLAT_ROWS = 100_000;
+
+    private final String url = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    private final String user = System.getProperty("bench.user", "postgres");
+    private final String password = System.getProperty("bench.password", "");
+    private final long rows = Long.getLong("bench.rows", 1_000_000);
+    private final long smallRows = Long.getLong("bench.smallRows", FLAT_ROWS);
+    private final int loadThreads = Integer.getInteger("bench.loadThreads", 4);
+    private final double loadRate = Double.parseDouble(System.getProperty("bench.loadRatePerThread", "100"));
+    private final int idleSeconds = Integer.getInteger("bench.idleSeconds", 15);
+    private final int maxLoadSeconds = Integer.getInteger("bench.maxLoadSeconds", 300);
+    private final int repeats = Integer.getInteger("bench.repeats", 5);
+    private final boolean verbose = Boolean.getBoolean("bench.verbose");
+    private final List<Config> configs = configs();
+    private final String schema = "ec_bench_" + UUID.randomUUID().toString().substring(0, 8);
+    private final String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    private final Map<String, String> machine = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        new BackfillBenchmark().run();
+    }
+
+    private void run() throws Exception {
+        long began = System.nanoTime();
+        describeMachine();
+        execute(url, "create schema " + schema);
+        try {
+            measure();
+        } finally {
+            execute(url, "drop schema if exists " + schema + " cascade");
+            System.out.printf("%nschema %s dropped; whole run took %.0f s%n", schema, (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    // ------------------------------------------------------------------ the run
+
+    /**
+     * Settings our backfill runs with: {@code (c)} is {@code bench.settings} (default: the engine's
+     * DEFAULTS); {@code bench.alt}, when given, adds {@code (c')}: the same variants with other
+     * settings, interleaved in the same repetitions, so a before/after meets the same machine.
+     */
+    record Config(String name, String label, BackfillSettings settings) {
+    }
+
+    private static List<Config> configs() {
+        List<Config> configs = new ArrayList<>();
+        String main = System.getProperty("bench.settings", "");
+        configs.add(new Config("c", main.isBlank() ? "BackfillSettings.DEFAULTS" : "DEFAULTS with " + main, settings(main)));
+        String alt = System.getProperty("bench.alt", "");
+        if (!alt.isBlank()) {
+            configs.add(new Config("c'", "DEFAULTS with " + alt, settings(alt)));
+        }
+        return configs;
+    }
+
+    /** What one configuration did in one repetition: (c), (d) with the load's updates, and the 100k-row table. */
+    record Runs(BackfillRun c, BackfillRun d, List<LoadGenerator.Sample> busy, int busyErrors, BackfillRun small) {
+        LoadGenerator.Result busyResult() {
+            return LoadGenerator.result(busy, busyErrors, d.copySeconds());
+        }
+    }
+
+    /** One repetition of every variant. */
+    record Rep(String loadAverage, double a, double b, LoadGenerator.Result idle, Map<String, Runs> runs) {
+    }
+
+    private void measure() throws Exception {
+        try (Connection sql = DriverManager.getConnection(schemaUrl, user, password)) {
+            sql.setAutoCommit(true);
+            seed(sql, BIG, rows);
+            seed(sql, SMALL, smallRows);
+            machine.put("table", String.format("%s: %,d rows (id bigint primary key, old_value/new_value varchar(100), payload 100 chars), "
+                            + "heap %s, primary key %s", BIG, rows, scalar(sql, "select pg_size_pretty(pg_table_size('" + BIG + "'))"),
+                    scalar(sql, "select pg_size_pretty(pg_indexes_size('" + BIG + "'))")));
+            createProcedure(sql);
+
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(schemaUrl);
+            config.setUsername(user);
+            config.setPassword(password);
+            config.setMaximumPoolSize(4);
+            config.setPoolName("bench");
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                MigrationCatalog catalog = catalog(pool);
+                List<Rep> reps = new ArrayList<>();
+                for (int rep = 1; rep <= repeats; rep++) {
+                    reps.add(repetition(sql, pool, catalog, rep));
+                }
+                machine.put("load average at the end", loadAverage());
+                report(reps);
+            }
+        }
+    }
+
+    private Rep repetition(Connection sql, DataSource pool, MigrationCatalog catalog, int rep) throws Exception {
+        String loadAverage = loadAverage();
+        step("=== repetition %d of %d (load average %s)", rep, repeats, loadAverage);
+        // with two configurations, their order alternates between repetitions
+        List<Config> order = new ArrayList<>(configs);
+        if (rep % 2 == 0) {
+            java.util.Collections.reverse(order);
+        }
+
+        step("(a) single UPDATE %s SET new_value = old_value", BIG);
+        double a = timed(sql, "update " + BIG + " set new_value = old_value");
+        check(sql, BIG);
+        step("(a) %.2f s, %,.0f rows/s", a, rows / a);
+        reset(sql, BIG);
+
+        step("(b) plpgsql keyset loop, 10,000-row batches, COMMIT per batch");
+        double b = timed(sql, "call bench_keyset_backfill(10000)");
+        check(sql, BIG);
+        step("(b) %.2f s, %,.0f rows/s", b, rows / b);
+        reset(sql, BIG);
+
+        Map<String, BackfillRun> c = new LinkedHashMap<>();
+        for (Config config : order) {
+            step("(%s) expand-contract backfill, %s", config.name(), config.label());
+            BackfillRun run = backfill(pool, catalog, "bench-1m", BIG, config.settings(), null);
+            check(sql, BIG);
+            run.print(verbose || rep == 1);
+            c.put(config.name(), run);
+            reset(sql, BIG);
+        }
+
+        step("load alone: %d threads x %.0f updates/s for %d s", loadThreads, loadRate, idleSeconds);
+        LoadGenerator idle = new LoadGenerator(schemaUrl, user, password, BIG, rows, loadThreads, loadRate,
+                Duration.ofSeconds(idleSeconds + 5), (int) (loadRate * (idleSeconds + 5)) + 10);
+        idle.start();
+        Thread.sleep(1_000); // connections warm, statements server-prepared
+        long idleFrom = System.nanoTime();
+        Thread.sleep(idleSeconds * 1_000L);
+        long idleTo = System.nanoTime();
+        idle.stop();
+        LoadGenerator.Result idleLoad = LoadGenerator.result(idle.samples(idleFrom, idleTo), idle.errors(), (idleTo - idleFrom) / 1e9);
+        printLoad("load alone", idleLoad);
+        execute(sql, "checkpoint"); // the backfill under load starts after a checkpoint, as (c) did
+
+        Map<String, Runs> runs = new LinkedHashMap<>();
+        Map<String, Object[]> d = new LinkedHashMap<>();
+        for (Config config : order) {
+            step("(%s) under load: expand-contract backfill while the same load runs", config.name().equals("c") ? "d" : "d'");
+            LoadGenerator busy = new LoadGenerator(schemaUrl, user, password, BIG, rows, loadThreads, loadRate,
+                    Duration.ofSeconds(maxLoadSeconds), (int) (loadRate * maxLoadSeconds) + 10);
+            busy.start();
+            Thread.sleep(1_000);
+            BackfillRun run = backfill(pool, catalog, "bench-1m", BIG, config.settings(), () -> {
+                try {
+                    busy.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<LoadGenerator.Sample> samples = busy.samples(run.startNanos(), run.completeNanos());
+            check(sql, BIG);
+            run.print(verbose);
+            printLoad("load during the backfill", LoadGenerator.result(samples, busy.errors(), run.copySeconds()));
+            d.put(config.name(), new Object[] {run, samples, busy.errors()});
+            reset(sql, BIG);
+        }
+
+        Map<String, BackfillRun> small = new LinkedHashMap<>();
+        for (Config config : order) {
+            step("flatness (%s): expand-contract backfill of a separate %,d-row table", config.name(), smallRows);
+            BackfillRun run = backfill(pool, catalog, "bench-100k", SMALL, config.settings(), null);
+            check(sql, SMALL);
+            run.print(verbose);
+            small.put(config.name(), run);
+            reset(sql, SMALL);
+        }
+        for (Config config : configs) {
+            Object[] dd = d.get(config.name());
+            @SuppressWarnings("unchecked")
+            List<LoadGenerator.Sample> samples = (List<LoadGenerator.Sample>) dd[1];
+            runs.put(config.name(), new Runs(c.get(config.name()), (BackfillRun) dd[0], samples, (Integer) dd[2], small.get(config.name())));
+        }
+        return new Rep(loadAverage, a, b, idleLoad, runs);
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    private void seed(Connection sql, String table, long n) throws SQLException {
+        long start = System.nanoTime();
+        execute(sql,
+                // autovacuum off for this table only, so no variant meets a vacuum the others did not
+                "create table " + table + " (id bigint primary key, old_value varchar(100), new_value varchar(100), "
+                        + "payload varchar(200)) with (autovacuum_enabled = false)",
+                "insert into " + table + " select g, 'user' || g || '@example.com', null, rpad(md5(g::text), 100, md5((-g)::text)) "
+                        + "from generate_series(1, " + n + ") g");
+        prepare(sql, table);
+        step("seeded %s with %,d rows in %.1f s", table, n, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The same physical starting point for every variant: compact heap, fresh statistics and visibility map, clean buffers. */
+    private void prepare(Connection sql, String table) throws SQLException {
+        execute(sql, "vacuum full " + table, "vacuum analyze " + table, "checkpoint");
+    }
+
+    private void reset(Connection sql, String table) throws SQLException {
+        long start = System.nanoTime();
+        execute(sql, "update " + table + " set new_value = null");
+        prepare(sql, table);
+        step("reset %s: new_value NULL, VACUUM FULL, VACUUM ANALYZE, CHECKPOINT (%.1f s)", table, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void createProcedure(Connection sql) throws SQLException {
+        execute(sql, """
+                create procedure bench_keyset_backfill(batch_size int) language plpgsql as $$
+                declare
+                  last_id bigint := 0;
+                  upto bigint;
+                begin
+                  loop
+                    select max(id) into upto from (select id from bench_t where id > last_id order by id limit batch_size) w;
+                    exit when upto is null;
+                    update bench_t set new_value = old_value where id > last_id and id <= upto;
+                    last_id := upto;
+                    commit;
+                  end loop;
+                end $$""");
+    }
+
+    /** Builds a Hibernate SessionFactory in phase backfill (as an application would) to get the migrations; creates the state tables. */
+    private static MigrationCatalog catalog(DataSource pool) {
+        ExpandContractIntegrator integrator = new ExpandContractIntegrator(new ExpandContractSettings(
+                Map.of("bench-1m", Phase.BACKFILL, "bench-100k", Phase.BACKFILL)));
+        var registry = new StandardServiceRegistryBuilder(new BootstrapServiceRegistryBuilder().applyIntegrator(integrator).build())
+                .applySetting("jakarta.persistence.nonJtaDataSource", pool)
+                .build();
+        try (SessionFactory ignored = new MetadataSources(registry).addAnnotatedClass(BenchRow.class).addAnnotatedClass(BenchSmallRow.class)
+                .buildMetadata().buildSessionFactory()) {
+            return integrator.catalog();
+        }
+    }
+
+    // ------------------------------------------------------------------ our backfill
+
+    private BackfillRun backfill(DataSource pool, MigrationCatalog catalog, String id, String table, BackfillSettings settings,
+                                 Runnable onCopyDone) throws Exception {
+        execute(schemaUrl, "delete from expand_contract_backfill where migration_id = '" + id + "'",
+                "delete from expand_contract_verification where migration_id = '" + id + "'");
+        StatementTimer timer = new StatementTimer(table);
+        MigrationCatalog one = new MigrationCatalog(List.of(catalog.find(id).orElseThrow()));
+        BackfillProgress done;
+        VerificationResult verification;
+        Instant started;
+        long startNanos;
+        try (BackfillCoordinator coordinator = new BackfillCoordinator(timer.wrap(pool), one, m -> settings,
+                "bench-" + id)) {
+            started = Instant.now();
+            startNanos = System.nanoTime();
+            coordinator.start();
+            long deadline = startNanos + Duration.ofMinutes(10).toNanos();
+            while ((done = coordinator.progress(id)).status() != BackfillStatus.COMPLETED) {
+                if (done.status() == BackfillStatus.FAILED || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("backfill " + id + " did not complete: " + done);
+                }
+                Thread.sleep(50);
+            }
+            if (onCopyDone != null) {
+                onCopyDone.run();
+            }
+            while ((verification = coordinator.verification(id)).status() != VerificationStatus.PASSED) {
+                if (verification.status() == VerificationStatus.FAILED || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("verification of " + id + " did not pass: " + verification);
+                }
+                Thread.sleep(50);
+            }
+            done = coordinator.progress(id);
+        }
+        return new BackfillRun(id, started, startNanos, done, verification, timer.events());
+    }
+
+    /** One run of our backfill, reconstructed batch by batch from the timed JDBC calls of its thread. */
+    record BackfillRun(String id, Instant started, long startNanos, BackfillProgress progress, VerificationResult verification,
+                       List<StatementTimer.Event> events) {
+
+        /**
+         * One turn of the job's loop: borrow a connection, lease, state, window, copy, checkpoint,
+         * commit. {@code firstKey..lastKey} is the window; the benchmark's ids are 1..N without gaps
+         * and every row needs a copy, so the window is known from the running row count.
+         */
+        record Batch(long startNanos, long copyStartNanos, long endNanos, long firstKey, long lastKey, Map<String, Long> nanosByKind) {
+            long nanos(String kind) {
+                return nanosByKind.getOrDefault(kind, 0L);
+            }
+
+            long rows() {
+                return lastKey - firstKey + 1;
+            }
+        }
+
+        long rows() {
+            return progress.rowsProcessed();
+        }
+
+        /** When the job marked the backfill COMPLETED (the last window came back empty). */
+        long completeNanos() {
+            return events.stream().filter(e -> e.kind().equals("complete")).findFirst().orElseThrow().startNanos();
+        }
+
+        double copySeconds() {
+            return (completeNanos() - startNanos) / 1e9;
+        }
+
+        double rate() {
+            return rows() / copySeconds();
+        }
+
+        double verifySeconds() {
+            return Duration.between(verification.startedAt(), verification.finishedAt()).toNanos() / 1e9;
+        }
+
+        List<Batch> batches() {
+            List<Batch> batches = new ArrayList<>();
+            Map<String, Long> current = null;
+            long start = 0;
+            long copyStart = 0;
+            long end = 0;
+            long batchRows = 0;
+            long copied = 0;
+            for (StatementTimer.Event e : events) {
+                if (e.verifying()) {
+                    continue;
+                }
+                if (e.kind().equals("borrow")) {
+                    if (current != null && batchRows > 0) {
+                        batches.add(new Batch(start, copyStart, end, copied + 1, copied + batchRows, current));
+                        copied += batchRows;
+                    }
+                    current = new LinkedHashMap<>();
+                    start = e.startNanos();
+                    batchRows = 0;
+                }
+                if (current == null) {
+                    continue;
+                }
+                current.merge(e.kind(), e.nanos(), Long::sum);
+                end = e.endNanos();
+                if (e.kind().equals("copy")) {
+                    copyStart = e.startNanos();
+                    batchRows += e.count();
+                }
+            }
+            if (current != null && batchRows > 0) {
+                batches.add(new Batch(start, copyStart, end, copied + 1, copied + batchRows, current));
+            }
+            return batches;
+        }
+
+        /** Rows copied by the first commit that reaches {@code n} rows, and seconds from start to that commit. */
+        double[] firstRows(long n) {
+            for (Batch batch : batches()) {
+                if (batch.lastKey() >= n) {
+                    return new double[] {batch.lastKey(), (batch.endNanos() - startNanos) / 1e9};
+                }
+            }
+            return new double[] {rows(), copySeconds()};
+        }
+
+        double firstRowsRate(long n) {
+            double[] first = firstRows(n);
+            return first[0] / first[1];
+        }
+
+        /** Whether an update of row {@code id} during [from, to] met one of the batches between its copy and its commit. */
+        static boolean metBatch(List<Batch> batches, long id, long from, long to) {
+            for (Batch batch : batches) {
+                if (id >= batch.firstKey() && id <= batch.lastKey() && from < batch.endNanos() && to > batch.copyStartNanos()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void print(boolean detailed) {
+            List<Batch> batches = batches();
+            double[] first = firstRows(FLAT_ROWS);
+            System.out.printf("  %s: %,d rows in %.2f s = %,.0f rows/s (state row: started %s, finished %s); first %,.0f rows "
+                            + "%,.0f rows/s; verification %,d rows in %.2f s (%,.0f rows/s, %s); %d batches%n",
+                    id, rows(), copySeconds(), rate(), progress.startedAt(), progress.finishedAt(), first[0], first[0] / first[1],
+                    verification.rowsChecked(), verifySeconds(), verification.rowsChecked() / verifySeconds(), verification.status(),
+                    batches.size());
+            if (!detailed) {
+                return;
+            }
+            System.out.println("  per batch (ms): borrow+lease+state+lock_timeout | window | copy | checkpoint | commit | total ; rows");
+            long previousEnd = startNanos;
+            for (int i = 0; i < batches.size(); i++) {
+                Batch b = batches.get(i);
+                long overhead = b.nanos("borrow") + b.nanos("lease") + b.nanos("state") + b.nanos("lock_timeout")
+                        + b.nanos("mark_running") + b.nanos("estimate") + b.nanos("other");
+                System.out.printf("   #%-3d %7.1f | %6.1f | %7.1f | %5.1f | %6.1f | %7.1f ; %,7d rows  (gap before %.1f ms)%n",
+                        i + 1, overhead / 1e6, b.nanos("window") / 1e6, b.nanos("copy") / 1e6, b.nanos("checkpoint") / 1e6,
+                        b.nanos("commit") / 1e6, (b.endNanos() - b.startNanos()) / 1e6, b.rows(), (b.startNanos() - previousEnd) / 1e6);
+                previousEnd = b.endNanos();
+            }
+            Map<String, long[]> byKind = new LinkedHashMap<>();
+            for (StatementTimer.Event e : events) {
+                long[] acc = byKind.computeIfAbsent((e.verifying() ? "verify:" : "") + e.kind(), k -> new long[2]);
+                acc[0]++;
+                acc[1] += e.nanos();
+            }
+            System.out.println("  JDBC time of the backfill thread by call (count, total ms):");
+            byKind.forEach((kind, acc) -> System.out.printf("    %-22s %6d %10.1f%n", kind, acc[0], acc[1] / 1e6));
+        }
+    }
+
+    private static BackfillSettings settings(String overrides) {
+        BackfillSettings d = BackfillSettings.DEFAULTS;
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String pair : overrides.split(",")) {
+            if (!pair.isBlank()) {
+                String[] kv = pair.split("=", 2);
+                o.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+        BackfillSettings s = new BackfillSettings(
+                Integer.parseInt(o.getOrDefault("batchSize", String.valueOf(d.batchSize()))),
+                Integer.parseInt(o.getOrDefault("minBatchSize", String.valueOf(d.minBatchSize()))),
+                Integer.parseInt(o.getOrDefault("maxBatchSize", String.valueOf(d.maxBatchSize()))),
+                Duration.ofMillis(Long.parseLong(o.getOrDefault("targetBatchTimeMs", String.valueOf(d.targetBatchTime().toMillis())))),
+                Double.parseDouble(o.getOrDefault("maxRowsPerSecond", String.valueOf(d.maxRowsPerSecond()))),
+                Duration.ofMillis(Long.parseLong(o.getOrDefault("pauseMs", String.valueOf(d.pauseBetweenBatches().toMillis())))),
+                d.lockTimeout(), d.leaseDuration(), d.progressLogInterval());
+        o.keySet().removeAll(List.of("batchSize", "minBatchSize", "maxBatchSize", "targetBatchTimeMs", "maxRowsPerSecond", "pauseMs"));
+        if (!o.isEmpty()) {
+            throw new IllegalArgumentException("bench.settings: unknown keys " + o.keySet());
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private void printLoad(String label, LoadGenerator.Result r) {
+        System.out.printf("  %s: %,d updates in %.1f s (%.0f/s), p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms, >100 ms: %d, errors %d%n",
+                label, r.count(), r.seconds(), r.opsPerSecond(), r.percentileMillis(0.50), r.percentileMillis(0.99),
+                r.percentileMillis(0.999), r.maxMillis(), r.countOver(100), r.errors());
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double median(List<Rep> reps, ToDoubleFunction<Rep> f) {
+        return median(reps.stream().mapToDouble(f).toArray());
+    }
+
+    /** "median | min–max" over the repetitions. */
+    private static String cells(List<Rep> reps, ToDoubleFunction<Rep> f) {
+        return String.format("%,.0f | %,.0f–%,.0f", median(reps, f), reps.stream().mapToDouble(f).min().orElse(Double.NaN),
+                reps.stream().mapToDouble(f).max().orElse(Double.NaN));
+    }
+
+    private static String dName(Config config) {
+        return config.name().equals("c") ? "d" : "d'";
+    }
+
+    private void report(List<Rep> reps) {
+        ToDoubleFunction<Rep> rateA = r -> rows / r.a();
+        ToDoubleFunction<Rep> rateB = r -> rows / r.b();
+        double mA = median(reps, rateA);
+        double mB = median(reps, rateB);
+
+        System.out.println();
+        System.out.println("## Machine");
+        System.out.println();
+        machine.forEach((k, v) -> System.out.printf("- %s: %s%n", k, v));
+        for (Config config : configs) {
+            System.out.printf("- our backfill (%s): %s = %s%n", config.name(), config.label(), config.settings());
+        }
+        System.out.printf("- repetitions: %d, each: (a), (b), %s, load alone, %s, the %,d-row table%s; medians, range = min–max%n",
+                repeats, configs.stream().map(c -> "(" + c.name() + ")").collect(java.util.stream.Collectors.joining(", ")),
+                configs.stream().map(c -> "(" + dName(c) + ")").collect(java.util.stream.Collectors.joining(", ")), smallRows,
+                configs.size() > 1 ? " ((c) and (c') swap order every other repetition)" : "");
+        System.out.println();
+
+        System.out.println("## Per repetition (rows/s; load p99 in ms)");
+        System.out.println();
+        StringBuilder head = new StringBuilder("| rep | load avg | (a) | (b) |");
+        StringBuilder rule = new StringBuilder("|---:|---|---:|---:|");
+        for (Config config : configs) {
+            head.append(String.format(" (%s) | (%s)/(b) | (%s) | p99 alone | p99 during (%s) |", config.name(), config.name(), dName(config), dName(config)));
+            rule.append("---:|---:|---:|---:|---:|");
+        }
+        System.out.println(head);
+        System.out.println(rule);
+        for (int i = 0; i < reps.size(); i++) {
+            Rep r = reps.get(i);
+            StringBuilder line = new StringBuilder(String.format("| %d | %s | %,.0f | %,.0f |", i + 1,
+                    r.loadAverage().split(" ")[0], rateA.applyAsDouble(r), rateB.applyAsDouble(r)));
+            for (Config config : configs) {
+                Runs runs = r.runs().get(config.name());
+                line.append(String.format(" %,.0f | %.2f | %,.0f | %.2f | %.2f |", runs.c().rate(), runs.c().rate() / rateB.applyAsDouble(r),
+                        runs.d().rate(), r.idle().percentileMillis(0.99), runs.busyResult().percentileMillis(0.99)));
+            }
+            System.out.println(line);
+        }
+        System.out.println();
+
+        System.out.printf("## Copy rate, %,d rows%n%n", rows);
+        System.out.println("| variant | rows/s (median) | range | vs (b) | vs (a) |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.printf("| (a) single `UPDATE t SET new = old` (locks every row until it ends) | %s | %.2f | 1.00 |%n", cells(reps, rateA), mA / mB);
+        System.out.printf("| (b) plpgsql keyset loop, 10,000 rows/batch, COMMIT each | %s | 1.00 | %.2f |%n", cells(reps, rateB), mB / mA);
+        for (Config config : configs) {
+            String n = config.name();
+            ToDoubleFunction<Rep> c = r -> r.runs().get(n).c().rate();
+            ToDoubleFunction<Rep> d = r -> r.runs().get(n).d().rate();
+            ToDoubleFunction<Rep> v = r -> r.runs().get(n).c().verification().rowsChecked() / r.runs().get(n).c().verifySeconds();
+            System.out.printf("| (%s) expand-contract backfill, %s: copy until COMPLETED | %s | **%.2f** | %.2f |%n", n, config.label(),
+                    cells(reps, c), median(reps, c) / mB, median(reps, c) / mA);
+            System.out.printf("| (%s) its verification, timed apart (not in the copy rate) | %s | | |%n", n, cells(reps, v));
+            System.out.printf("| (%s) the same backfill under the write load | %s | %.2f | %.2f |%n", dName(config), cells(reps, d),
+                    median(reps, d) / mB, median(reps, d) / mA);
+        }
+        for (Config config : configs) {
+            String n = config.name();
+            System.out.printf("%n(%s): median of the per-repetition ratios (%s)/(b) %.2f, (%s)/(a) %.2f; median copy time %.2f s, "
+                            + "verification %.2f s%n", n, n, median(reps, r -> r.runs().get(n).c().rate() / rateB.applyAsDouble(r)), n,
+                    median(reps, r -> r.runs().get(n).c().rate() / rateA.applyAsDouble(r)),
+                    median(reps, r -> r.runs().get(n).c().copySeconds()), median(reps, r -> r.runs().get(n).c().verifySeconds()));
+        }
+        System.out.println();
+
+        System.out.println("## Rate flatness");
+        System.out.println();
+        System.out.println("| measure | rows/s (median) | range | vs the whole 1M run |");
+        System.out.println("|---|---:|---:|---:|");
+        for (Config config : configs) {
+            String n = config.name();
+            ToDoubleFunction<Rep> c = r -> r.runs().get(n).c().rate();
+            ToDoubleFunction<Rep> first = r -> r.runs().get(n).c().firstRowsRate(FLAT_ROWS);
+            ToDoubleFunction<Rep> small = r -> r.runs().get(n).small().rate();
+            System.out.printf("| (%s) first %,d rows of the %,d-row run, incl. start-up | %s | **%.2f** |%n", n, FLAT_ROWS, rows,
+                    cells(reps, first), median(reps, first) / median(reps, c));
+            System.out.printf("| (%s) separate %,d-row table, whole run | %s | **%.2f** |%n", n, smallRows, cells(reps, small),
+                    median(reps, small) / median(reps, c));
+            System.out.printf("| (%s) whole %,d-row run | %s | 1.00 |%n", n, rows, cells(reps, c));
+        }
+        System.out.println();
+
+        System.out.println("## Batches of (c) (median over the batches of every repetition's (c) run)");
+        System.out.println();
+        System.out.println("| settings | batches | rows/batch at the end | ms/batch at the end | of which copy UPDATE | window SELECT | "
+                + "commit | the rest (lease, state, lock_timeout, checkpoint) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Config config : configs) {
+            List<BackfillRun.Batch> all = new ArrayList<>();
+            List<Double> counts = new ArrayList<>();
+            for (Rep r : reps) {
+                List<BackfillRun.Batch> batches = r.runs().get(config.name()).c().batches();
+                counts.add((double) batches.size());
+                all.addAll(batches.subList(batches.size() / 2, batches.size() - 1)); // the second half: past the ramp-up, not the short last one
+            }
+            ToDoubleFunction<BackfillRun.Batch> rest = x -> x.nanos("lease") + x.nanos("state") + x.nanos("lock_timeout") + x.nanos("borrow")
+                    + x.nanos("checkpoint") + x.nanos("return") + x.nanos("other");
+            System.out.printf("| (%s) %s | %.0f | %,.0f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", config.name(), config.label(),
+                    median(counts.stream().mapToDouble(Double::doubleValue).toArray()),
+                    median(all.stream().mapToDouble(BackfillRun.Batch::rows).toArray()),
+                    median(all.stream().mapToDouble(x -> (x.endNanos() - x.startNanos()) / 1e6).toArray()),
+                    median(all.stream().mapToDouble(x -> x.nanos("copy") / 1e6).toArray()),
+                    median(all.stream().mapToDouble(x -> x.nanos("window") / 1e6).toArray()),
+                    median(all.stream().mapToDouble(x -> x.nanos("commit") / 1e6).toArray()),
+                    median(all.stream().mapToDouble(x -> rest.applyAsDouble(x) / 1e6).toArray()));
+        }
+        System.out.println();
+
+        // the load: every repetition's samples pooled; the updates during (d) split by whether they met a batch's window
+        List<LoadGenerator.Sample> idleAll = new ArrayList<>();
+        double idleSeconds = 0;
+        int idleErrors = 0;
+        for (Rep r : reps) {
+            for (long n : r.idle().sortedNanos()) {
+                idleAll.add(new LoadGenerator.Sample(0, n, 0));
+            }
+            idleSeconds += r.idle().seconds();
+            idleErrors += r.idle().errors();
+        }
+        LoadGenerator.Result idle = LoadGenerator.result(idleAll, idleErrors, idleSeconds);
+        Map<String, Double> p99Ratios = new LinkedHashMap<>();
+        System.out.printf("## Write latency of the load (%d threads x %.0f single-row updates/s on random ids, autocommit; all repetitions pooled)%n%n",
+                loadThreads, loadRate);
+        System.out.println("| when | updates | updates/s | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | > 100 ms | errors |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        printLatencyRow("load alone", idle);
+        for (Config config : configs) {
+            List<LoadGenerator.Sample> busyAll = new ArrayList<>();
+            List<LoadGenerator.Sample> met = new ArrayList<>();
+            List<LoadGenerator.Sample> notMet = new ArrayList<>();
+            double busySeconds = 0;
+            int busyErrors = 0;
+            for (Rep r : reps) {
+                Runs runs = r.runs().get(config.name());
+                busySeconds += runs.d().copySeconds();
+                busyErrors += runs.busyErrors();
+                List<BackfillRun.Batch> batches = runs.d().batches();
+                for (LoadGenerator.Sample sample : runs.busy()) {
+                    busyAll.add(sample);
+                    (BackfillRun.metBatch(batches, sample.id(), sample.startNanos(), sample.startNanos() + sample.nanos()) ? met : notMet)
+                            .add(sample);
+                }
+            }
+            LoadGenerator.Result busy = LoadGenerator.result(busyAll, busyErrors, busySeconds);
+            String d = dName(config);
+            printLatencyRow("during (" + d + "), " + config.label(), busy);
+            printLatencyRow("  (" + d + ") updates of a row in the batch being copied", LoadGenerator.result(met, 0, busySeconds));
+            printLatencyRow("  (" + d + ") updates of any other row", LoadGenerator.result(notMet, 0, busySeconds));
+            double ratio = busy.percentileMillis(0.99) / idle.percentileMillis(0.99);
+            p99Ratios.put(config.name(), ratio);
+            System.out.printf("| (%s) ratio during / alone, pooled | | | %.2f | **%.2f** | %.2f | | | |%n", d,
+                    busy.percentileMillis(0.5) / idle.percentileMillis(0.5), ratio, busy.percentileMillis(0.999) / idle.percentileMillis(0.999));
+            // a single noisy "alone" window inflates the pooled idle p99; the per-repetition ratios show it
+            double[] perRep = reps.stream().mapToDouble(r -> r.runs().get(config.name()).busyResult().percentileMillis(0.99)
+                    / r.idle().percentileMillis(0.99)).toArray();
+            p99Ratios.put(config.name() + "/rep", median(perRep));
+            System.out.printf("| (%s) ratio during / alone, median of the repetitions (each: %s) | | | %.2f | **%.2f** | | | | |%n", d,
+                    java.util.Arrays.stream(perRep).mapToObj(x -> String.format("%.1f", x)).collect(java.util.stream.Collectors.joining(", ")),
+                    median(reps.stream().mapToDouble(r -> r.runs().get(config.name()).busyResult().percentileMillis(0.5)
+                            / r.idle().percentileMillis(0.5)).toArray()), median(perRep));
+        }
+        System.out.println();
+
+        System.out.println("## Targets");
+        System.out.println();
+        System.out.println("| target | settings | measured | |");
+        System.out.println("|---|---|---:|---|");
+        for (Config config : configs) {
+            String n = config.name();
+            double mC = median(reps, r -> r.runs().get(n).c().rate());
+            double flatFirst = median(reps, r -> r.runs().get(n).c().firstRowsRate(FLAT_ROWS)) / mC;
+            double flatSmall = median(reps, r -> r.runs().get(n).small().rate()) / mC;
+            System.out.printf("| (c) >= 0.8 x (b) | (%s) | %.2f | %s |%n", n, mC / mB, mC / mB >= 0.8 ? "met" : "MISSED");
+            System.out.printf("| rate flat within ±20%%: first 100k vs whole 1M | (%s) | %.2f | %s |%n", n, flatFirst,
+                    Math.abs(flatFirst - 1) <= 0.2 ? "met" : "MISSED");
+            System.out.printf("| rate flat within ±20%%: 100k table vs whole 1M | (%s) | %.2f | %s |%n", n, flatSmall,
+                    Math.abs(flatSmall - 1) <= 0.2 ? "met" : "MISSED");
+            System.out.printf("| (d) load p99 <= 2 x its p99 alone, pooled | (%s) | %.2f | %s |%n", dName(config), p99Ratios.get(n),
+                    p99Ratios.get(n) <= 2 ? "met" : "MISSED");
+            System.out.printf("| (d) load p99 <= 2 x its p99 alone, median per repetition | (%s) | %.2f | %s |%n", dName(config),
+                    p99Ratios.get(n + "/rep"), p99Ratios.get(n + "/rep") <= 2 ? "met" : "MISSED");
+        }
+    }
+
+    private static void printLatencyRow(String label, LoadGenerator.Result r) {
+        System.out.printf("| %s | %,d | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %d |%n", label, r.count(), r.opsPerSecond(),
+                r.percentileMillis(0.5), r.percentileMillis(0.99), r.percentileMillis(0.999), r.maxMillis(), r.countOver(100), r.errors());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void describeMachine() {
+        machine.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        machine.put("cpu", Runtime.getRuntime().availableProcessors() + " x " + firstLine("/proc/cpuinfo", "model name"));
+        machine.put("memory", firstLine("/proc/meminfo", "MemTotal"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("load average at the start", loadAverage());
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            machine.put("postgresql", scalar(c, "select version()"));
+            StringBuilder settings = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("select name, setting, unit from pg_settings where name in ('shared_buffers', "
+                    + "'work_mem', 'maintenance_work_mem', 'effective_cache_size', 'max_wal_size', 'checkpoint_timeout', "
+                    + "'synchronous_commit', 'fsync', 'full_page_writes', 'wal_compression', 'autovacuum', 'jit') order by name")) {
+                while (rs.next()) {
+                    settings.append(settings.isEmpty() ? "" : ", ").append(rs.getString(1)).append('=').append(rs.getString(2))
+                            .append(rs.getString(3) == null ? "" : " (" + rs.getString(3) + ")");
+                }
+            }
+            machine.put("postgresql settings", settings.toString());
+            machine.put("shared_buffers", scalar(c, "show shared_buffers"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach PostgreSQL at " + url + " as " + user + ": " + e.getMessage(), e);
+        }
+        machine.put("jdbc", url + " (loopback), schema " + schema);
+        if (System.getProperty("bench.loadSynchronousCommit") != null) {
+            machine.put("DIAGNOSTIC", "the load runs with synchronous_commit = " + System.getProperty("bench.loadSynchronousCommit"));
+        }
+        System.out.println("# expand-contract backfill benchmark");
+        machine.forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
+    }
+
+    private static String firstLine(String file, String prefix) {
+        try {
+            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void step(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "%tT %s%n", System.currentTimeMillis(), String.format(format, args));
+    }
+
+    private static double timed(Connection sql, String statement) throws SQLException {
+        long start = System.nanoTime();
+        execute(sql, statement);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void check(Connection sql, String table) throws SQLException {
+        String differing = scalar(sql, "select count(*) from " + table + " where new_value is distinct from old_value");
+        if (!"0".equals(differing)) {
+            throw new IllegalStateException(table + ": " + differing + " rows were not copied");
+        }
+    }
+
+    private static String scalar(Connection sql, String query) throws SQLException {
+        try (Statement s = sql.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void execute(Connection sql, String... statements) throws SQLException {
+        try (Statement s = sql.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private void execute(String jdbcUrl, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+            c.setAutoCommit(true);
+            execute(c, statements);
+        }
+    }
+}
