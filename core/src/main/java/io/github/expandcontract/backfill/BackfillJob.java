@@ -97,6 +97,9 @@ final class BackfillJob implements Runnable {
                     verifyUnderLease();
                 }
             } catch (SQLException e) {
+                if (stopped) {
+                    break; // interrupted by a shutdown: not a failure; the checkpoint and the lease expiry cover it
+                }
                 if (isTransient(e)) {
                     transientFailures++;
                     sleep = Math.min(10_000, 100L << Math.min(transientFailures, 7));
@@ -106,6 +109,9 @@ final class BackfillJob implements Runnable {
                     sleep = fail(e);
                 }
             } catch (RuntimeException e) {
+                if (stopped) {
+                    break;
+                }
                 sleep = fail(e);
             }
             if (sleep > 0 && !sleepQuietly(sleep)) {
