@@ -61,9 +61,6 @@ final class BackfillJob implements Runnable {
         this.verifier = verifier;
         this.sizer = new BatchSizer(settings);
         this.throttle = new Throttle(settings.maxRowsPerSecond());
-        if (settings.maxRowsPerSecond() > 0) {
-            sizer.capTo((int) Math.max(1, settings.maxRowsPerSecond()));
-        }
     }
 
     void stop() {
@@ -213,7 +210,7 @@ final class BackfillJob implements Runnable {
         KeysetTable.Window window;
         c.setAutoCommit(false);
         try {
-            if (KeysetTable.isPostgres(c)) {
+            if (keyset.postgres()) {
                 try (Statement s = c.createStatement()) {
                     // a batch never queues long behind a row lock held by the application
                     s.execute("set local lock_timeout = '" + settings.lockTimeout().toMillis() + "ms'");
@@ -247,9 +244,6 @@ final class BackfillJob implements Runnable {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         sizer.next(window.rows(), took);
-        if (settings.maxRowsPerSecond() > 0) {
-            sizer.capTo((int) Math.max(1, settings.maxRowsPerSecond()));
-        }
         logProgress(state.rowsProcessed() + result.scanned(), state.rowsTotal());
         return Math.max(throttle.delayMillisAfter(window.rows()), settings.pauseBetweenBatches().toMillis());
     }

@@ -5,19 +5,23 @@ import java.time.Duration;
 /**
  * Adapts the batch size toward a target batch time: grows at most 1.5x per batch, shrinks hard
  * (to the size that would have met the target) when a batch takes more than twice the target,
- * and stays between a floor and a cap.
+ * and stays between a floor and a cap. With a rate cap, a batch is also never larger than one
+ * second's worth of rows, so a single batch cannot overshoot it.
  */
 final class BatchSizer {
 
     private final int min;
     private final int max;
     private final long targetNanos;
+    /** The rows one second of {@code maxRowsPerSecond} allows; no limit without a rate cap. */
+    private final int rateCap;
     private int size;
 
     BatchSizer(BackfillSettings settings) {
         this.min = settings.minBatchSize();
         this.max = settings.maxBatchSize();
         this.targetNanos = settings.targetBatchTime().toNanos();
+        this.rateCap = settings.maxRowsPerSecond() > 0 ? (int) Math.max(1, settings.maxRowsPerSecond()) : Integer.MAX_VALUE;
         this.size = clamp(settings.batchSize());
     }
 
@@ -40,12 +44,7 @@ final class BatchSizer {
         return size;
     }
 
-    /** Never larger than the rows a rate cap allows per second, so one batch never overshoots the cap. */
-    void capTo(int rows) {
-        size = Math.max(1, Math.min(size, rows));
-    }
-
     private int clamp(int value) {
-        return Math.max(min, Math.min(max, value));
+        return Math.min(rateCap, Math.max(min, Math.min(max, value)));
     }
 }

@@ -31,6 +31,11 @@ public final class KeysetTable {
         this.postgres = postgres;
     }
 
+    /** Whether the table lives in PostgreSQL (decided once, when the job or verification starts). */
+    public boolean postgres() {
+        return postgres;
+    }
+
     public static boolean isPostgres(Connection connection) throws SQLException {
         return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
     }

@@ -42,7 +42,14 @@ class BatchSizerTests {
         }
         assertThat(sizer.size()).isEqualTo(10_000);
         assertThat(sizer.next(17, Duration.ofMillis(1))).as("a short last batch says nothing").isEqualTo(10_000);
-        sizer.capTo(4_000);
+    }
+
+    @Test
+    void aRateCapKeepsEveryBatchWithinOneSecondsWorthOfRows() {
+        BatchSizer sizer = new BatchSizer(settings.withMaxRowsPerSecond(4_000));
+        for (int i = 0; i < 20; i++) {
+            sizer.next(sizer.size(), Duration.ofMillis(1));
+        }
         assertThat(sizer.size()).isEqualTo(4_000);
     }
 }
