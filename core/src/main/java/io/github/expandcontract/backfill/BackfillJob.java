@@ -262,8 +262,8 @@ final class BackfillJob implements Runnable {
         yielding = trafficSeen;
         sizer.target(trafficSeen ? settings.trafficBatchTime() : settings.targetBatchTime());
         if (trafficSeen) {
-            log.info("expand-contract migration '{}': application traffic on the database ({} sessions); the backfill yields: "
-                            + "batches of ~{} ms, at most {}% of the time", migration.id(), traffic.sessions(),
+            log.info("expand-contract migration '{}': application traffic on the database ({} sessions, e.g. \"{}\"); the backfill "
+                            + "yields: batches of ~{} ms, at most {}% of the time", migration.id(), traffic.sessions(), traffic.example(),
                     settings.trafficBatchTime().toMillis(), Math.round(settings.trafficDutyCycle() * 100));
         } else {
             log.info("expand-contract migration '{}': no application traffic for {} s; the backfill runs at full speed",

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,10 +30,11 @@ final class TrafficMonitor {
     static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
     static final Duration LINGER = Duration.ofSeconds(5);
 
-    private static final String SQL = KeysetTable.SQL_MARKER + "select count(*) from pg_stat_activity"
+    private static final String SQL = KeysetTable.SQL_MARKER + "select clock_timestamp(), count(*), min(left(regexp_replace(query, '\\s+', ' ', 'g'), 80))"
+            + " from pg_stat_activity"
             + " where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()"
             + " and pid <> all(?)"
-            + " and (state = 'active' or state_change > clock_timestamp() - make_interval(secs => ?))"
+            + " and (state = 'active' or state_change > ?)"
             + " and query not like '%expand\\_contract\\_%' and query not like '/* expand-contract */%'";
 
     /** Backend pids of connections this JVM's backfills used, with when (nanoTime); shared, as jobs share the pool. */
@@ -40,9 +43,11 @@ final class TrafficMonitor {
     private final boolean enabled;
     private long lastSample;
     private long lastSeen;
-    private boolean sampled;
+    /** The database's clock at the previous look; null before the first. */
+    private OffsetDateTime since;
     private boolean seenOnce;
     private int sessions;
+    private String example;
 
     TrafficMonitor(boolean postgres, BackfillSettings settings) {
         this.enabled = postgres && settings.trafficDutyCycle() < 1;
@@ -54,12 +59,10 @@ final class TrafficMonitor {
             return false;
         }
         long now = System.nanoTime();
-        if (!sampled || now - lastSample >= SAMPLE_EVERY.toNanos()) {
-            // every look covers the time since the previous one (plus a margin), so no short statement falls in a gap;
-            // the first sees only running statements, not what happened before the backfill started
-            double windowSeconds = sampled ? (now - lastSample) / 1e9 + 0.05 : 0;
-            sessions = countActiveSessions(connection, windowSeconds);
-            sampled = true;
+        if (since == null || now - lastSample >= SAMPLE_EVERY.toNanos()) {
+            // each look covers what changed since the previous one on the database's clock, so no short
+            // statement falls in a gap; the first sees only running statements, not what ran before the backfill
+            countActiveSessions(connection);
             lastSample = now;
             if (sessions > 0) {
                 lastSeen = now;
@@ -72,6 +75,11 @@ final class TrafficMonitor {
     /** Application sessions counted at the last look. */
     int sessions() {
         return sessions;
+    }
+
+    /** The start of one counted session's last statement, for the log. */
+    String example() {
+        return example;
     }
 
     /** Records that a backfill uses this connection, so its statements do not count as traffic. */
@@ -101,13 +109,15 @@ final class TrafficMonitor {
         return null;
     }
 
-    private static int countActiveSessions(Connection connection, double windowSeconds) throws SQLException {
+    private void countActiveSessions(Connection connection) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(SQL)) {
             ps.setArray(1, connection.createArrayOf("int4", recentOwnSessions()));
-            ps.setDouble(2, windowSeconds);
+            ps.setObject(2, since, Types.TIMESTAMP_WITH_TIMEZONE); // null at the first look: nothing is "since"
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                since = rs.getObject(1, OffsetDateTime.class);
+                sessions = rs.getInt(2);
+                example = rs.getString(3);
             }
         }
     }
