@@ -517,8 +517,11 @@ public final class BackfillBenchmark {
                 Duration.ofMillis(Long.parseLong(o.getOrDefault("targetBatchTimeMs", String.valueOf(d.targetBatchTime().toMillis())))),
                 Double.parseDouble(o.getOrDefault("maxRowsPerSecond", String.valueOf(d.maxRowsPerSecond()))),
                 Duration.ofMillis(Long.parseLong(o.getOrDefault("pauseMs", String.valueOf(d.pauseBetweenBatches().toMillis())))),
-                d.lockTimeout(), d.leaseDuration(), d.progressLogInterval());
-        o.keySet().removeAll(List.of("batchSize", "minBatchSize", "maxBatchSize", "targetBatchTimeMs", "maxRowsPerSecond", "pauseMs"));
+                d.lockTimeout(), d.leaseDuration(), d.progressLogInterval(),
+                Duration.ofMillis(Long.parseLong(o.getOrDefault("trafficBatchTimeMs", String.valueOf(d.trafficBatchTime().toMillis())))),
+                Double.parseDouble(o.getOrDefault("trafficDutyCycle", String.valueOf(d.trafficDutyCycle()))));
+        o.keySet().removeAll(List.of("batchSize", "minBatchSize", "maxBatchSize", "targetBatchTimeMs", "maxRowsPerSecond", "pauseMs",
+                "trafficBatchTimeMs", "trafficDutyCycle"));
         if (!o.isEmpty()) {
             throw new IllegalArgumentException("bench.settings: unknown keys " + o.keySet());
         }

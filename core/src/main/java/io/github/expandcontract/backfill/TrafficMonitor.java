@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>PostgreSQL only. It looks at {@code pg_stat_activity} every {@link #SAMPLE_EVERY}: any other client
  * session of this database that is running a statement, or changed state since the previous look, is
  * traffic, unless it is a connection this JVM's backfills used lately (their last statement is often a
- * bare {@code COMMIT}) or its last statement was the library's own (state tables, or SQL marked with
- * {@link KeysetTable#SQL_MARKER}), so standby instances polling the lease do not count. Seen
+ * bare {@code COMMIT}), or its last statement was the library's own (state tables, or SQL marked with
+ * {@link KeysetTable#SQL_MARKER}) or a pool's empty validation query, so standby instances polling the
+ * lease do not count. Seen
  * traffic keeps the backfill yielding for {@link #LINGER}, so sparse traffic does not make it flap.
  * Sessions of other roles are visible only with {@code pg_read_all_stats}; without it they are not counted.
  */
@@ -35,7 +36,8 @@ final class TrafficMonitor {
             + " where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()"
             + " and pid <> all(?)"
             + " and (state = 'active' or state_change > ?)"
-            + " and query not like '%expand\\_contract\\_%' and query not like '/* expand-contract */%'";
+            // '' is the JDBC driver's isValid(): a pool checking a connection, not traffic
+            + " and query <> '' and query not like '%expand\\_contract\\_%' and query not like '/* expand-contract */%'";
 
     /** Backend pids of connections this JVM's backfills used, with when (nanoTime); shared, as jobs share the pool. */
     private static final Map<Integer, Long> OWN_SESSIONS = new ConcurrentHashMap<>();
