@@ -2,6 +2,7 @@ package io.github.expandcontract.backfill;
 
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.verify.VerificationRepository;
 import io.github.expandcontract.verify.VerificationResult;
@@ -40,6 +41,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     private final Function<String, BackfillSettings> settings;
     private final String instanceId;
     private final Verifier verifier;
+    private final MigrationObserver observer;
     private final BackfillRepository repository = new BackfillRepository();
     private final VerificationRepository verifications = new VerificationRepository();
     private final Map<String, BackfillJob> jobs = new ConcurrentHashMap<>();
@@ -48,11 +50,18 @@ public final class BackfillCoordinator implements AutoCloseable {
 
     public BackfillCoordinator(DataSource dataSource, MigrationCatalog catalog, Function<String, BackfillSettings> settings,
                                String instanceId) {
+        this(dataSource, catalog, settings, instanceId, MigrationObserver.NONE);
+    }
+
+    /** @param observer told of every batch this instance's backfills commit and every mismatch its verifications find */
+    public BackfillCoordinator(DataSource dataSource, MigrationCatalog catalog, Function<String, BackfillSettings> settings,
+                               String instanceId, MigrationObserver observer) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.settings = settings;
         this.instanceId = instanceId;
-        this.verifier = new Verifier(dataSource, 10_000);
+        this.observer = observer;
+        this.verifier = new Verifier(dataSource, 10_000, observer);
     }
 
     /** host:pid:random — unique per process, readable in the state table. */
@@ -76,7 +85,7 @@ public final class BackfillCoordinator implements AutoCloseable {
             if (migration.phase() != Phase.BACKFILL || jobs.containsKey(migration.id())) {
                 continue;
             }
-            BackfillJob job = new BackfillJob(dataSource, migration, settings.apply(migration.id()), instanceId, verifier);
+            BackfillJob job = new BackfillJob(dataSource, migration, settings.apply(migration.id()), instanceId, verifier, observer);
             jobs.put(migration.id(), job);
             Thread thread = daemon(job, "expand-contract-backfill-" + migration.id());
             threads.add(thread);

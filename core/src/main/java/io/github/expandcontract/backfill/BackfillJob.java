@@ -1,6 +1,7 @@
 package io.github.expandcontract.backfill;
 
 import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.verify.VerificationRepository;
 import io.github.expandcontract.verify.VerificationStatus;
 import io.github.expandcontract.verify.Verifier;
@@ -35,6 +36,7 @@ final class BackfillJob implements Runnable {
     private final BackfillSettings settings;
     private final String owner;
     private final Verifier verifier;
+    private final MigrationObserver observer;
     private final BackfillRepository repository = new BackfillRepository();
     private final VerificationRepository verifications = new VerificationRepository();
     private final BatchSizer sizer;
@@ -55,12 +57,14 @@ final class BackfillJob implements Runnable {
     private double lastRate;
     private boolean verificationDue;
 
-    BackfillJob(DataSource dataSource, Migration migration, BackfillSettings settings, String owner, Verifier verifier) {
+    BackfillJob(DataSource dataSource, Migration migration, BackfillSettings settings, String owner, Verifier verifier,
+                MigrationObserver observer) {
         this.dataSource = dataSource;
         this.migration = migration;
         this.settings = settings;
         this.owner = owner;
         this.verifier = verifier;
+        this.observer = observer;
         this.sizer = new BatchSizer(settings);
         this.throttle = new Throttle(settings.maxRowsPerSecond());
     }
@@ -248,6 +252,7 @@ final class BackfillJob implements Runnable {
             c.setAutoCommit(true);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        observer.backfillBatch(migration.id(), result.scanned(), took);
         sizer.next(window.rows(), took);
         logProgress(state.rowsProcessed() + result.scanned(), state.rowsTotal());
         long rest = yielding ? TrafficMonitor.restMillis(took.toNanos(), settings.trafficDutyCycle()) : 0;

@@ -1,10 +1,15 @@
 package io.github.expandcontract.hibernate;
 
+import io.github.expandcontract.observe.MigrationObserver;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SelfDirtinessTracker;
 import org.hibernate.engine.spi.Status;
 import org.hibernate.event.spi.FlushEntityEvent;
 import org.hibernate.event.spi.FlushEntityEventListener;
+import org.hibernate.event.spi.PostInsertEvent;
+import org.hibernate.event.spi.PostInsertEventListener;
+import org.hibernate.event.spi.PostUpdateEvent;
+import org.hibernate.event.spi.PostUpdateEventListener;
 import org.hibernate.event.spi.PreInsertEvent;
 import org.hibernate.event.spi.PreInsertEventListener;
 import org.hibernate.event.spi.PreLoadEvent;
@@ -32,17 +37,24 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>PreInsert: the same copy on the insert state (and the entity).</li>
  *   <li>PreUpdate: a safety net for changes made after our flush hook ({@code @PreUpdate}
  *       callbacks, interceptors) and the only hook a {@code StatelessSession} update fires.</li>
+ *   <li>PostInsert, PostUpdate: report the dual writes that reached the database to the
+ *       {@link MigrationObserver}.</li>
  * </ul>
  * Which columns reach the SQL at all is decided by the mapping (see {@link ExpandContractIntegrator}).
  */
 final class DualWriteEventListener implements PreLoadEventListener, FlushEntityEventListener,
-        PreInsertEventListener, PreUpdateEventListener {
+        PreInsertEventListener, PreUpdateEventListener, PostInsertEventListener, PostUpdateEventListener {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteEventListener.class);
 
     /** Filled once the runtime metamodel exists; empty before, so a hook never sees half a setup. */
     private volatile Map<EntityPersister, List<PropertyPair>> pairsByPersister = Map.of();
     private final Set<String> statelessWarned = ConcurrentHashMap.newKeySet();
+    private final MigrationObserver observer;
+
+    DualWriteEventListener(MigrationObserver observer) {
+        this.observer = observer;
+    }
 
     void bind(Map<EntityPersister, List<PropertyPair>> pairs) {
         this.pairsByPersister = Map.copyOf(pairs);
@@ -68,6 +80,9 @@ final class DualWriteEventListener implements PreLoadEventListener, FlushEntityE
                 state[pair.oldIndex] = pair.toOld(newValue, event.getId());
             } else if (pair.migration.phase().fallsBackToOld()) {
                 state[pair.newIndex] = pair.toNew(oldValue, event.getId());
+                if (oldValue != null) {
+                    observer.fallbackRead(pair.migration.id());
+                }
             } else {
                 // contract reads new only: a NULL new column is NULL, whatever the stale old column holds
                 state[pair.oldIndex] = null;
@@ -161,6 +176,36 @@ final class DualWriteEventListener implements PreLoadEventListener, FlushEntityE
             }
         }
         return false;
+    }
+
+    @Override
+    public void onPostInsert(PostInsertEvent event) {
+        List<PropertyPair> pairs = pairs(event.getPersister());
+        if (pairs == null) {
+            return;
+        }
+        for (PropertyPair pair : pairs) {
+            if (pair.writesBoth()) {
+                observer.dualWrite(pair.migration.id());
+            }
+        }
+    }
+
+    @Override
+    public void onPostUpdate(PostUpdateEvent event) {
+        List<PropertyPair> pairs = pairs(event.getPersister());
+        if (pairs == null) {
+            return;
+        }
+        Object[] state = event.getState();
+        Object[] previous = event.getOldState();
+        for (PropertyPair pair : pairs) {
+            // a StatelessSession update has no previous state: it wrote both columns, changed or not
+            if (pair.writesBoth() && (previous == null || !pair.oldEquals(state[pair.oldIndex], previous[pair.oldIndex])
+                    || !pair.newEquals(state[pair.newIndex], previous[pair.newIndex]))) {
+                observer.dualWrite(pair.migration.id());
+            }
+        }
     }
 
     /**

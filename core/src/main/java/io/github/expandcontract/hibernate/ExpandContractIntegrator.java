@@ -3,6 +3,7 @@ package io.github.expandcontract.hibernate;
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.state.MigrationStateStore;
 import org.hibernate.SessionFactory;
 import org.hibernate.SessionFactoryObserver;
@@ -43,10 +44,17 @@ public final class ExpandContractIntegrator implements Integrator {
     private static final Logger log = LoggerFactory.getLogger(ExpandContractIntegrator.class);
 
     private final ExpandContractSettings settings;
+    private final MigrationObserver observer;
     private volatile MigrationCatalog catalog = new MigrationCatalog(List.of());
 
     public ExpandContractIntegrator(ExpandContractSettings settings) {
+        this(settings, MigrationObserver.NONE);
+    }
+
+    /** @param observer told of every dual write and fallback read, e.g. for metrics */
+    public ExpandContractIntegrator(ExpandContractSettings settings, MigrationObserver observer) {
         this.settings = settings;
+        this.observer = observer;
     }
 
     /** The migrations found in the persistence units built with this integrator; empty until one is built. */
@@ -62,13 +70,16 @@ public final class ExpandContractIntegrator implements Integrator {
             return;
         }
         // one listener per SessionFactory: its bindings are that factory's persisters
-        DualWriteEventListener listener = new DualWriteEventListener();
+        DualWriteEventListener listener = new DualWriteEventListener(observer);
         EventListenerRegistry registry = sessionFactory.getEventListenerRegistry();
         registry.appendListeners(EventType.PRE_LOAD, listener);
         // before Hibernate's own flush listener, i.e. before its dirty check
         registry.prependListeners(EventType.FLUSH_ENTITY, listener);
         registry.prependListeners(EventType.PRE_INSERT, listener);
         registry.prependListeners(EventType.PRE_UPDATE, listener);
+        // after the statement ran: what was really written is counted
+        registry.appendListeners(EventType.POST_INSERT, listener);
+        registry.appendListeners(EventType.POST_UPDATE, listener);
         sessionFactory.addObserver(new SessionFactoryObserver() {
             @Override
             public void sessionFactoryCreated(SessionFactory factory) {

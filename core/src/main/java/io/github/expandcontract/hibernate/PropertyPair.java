@@ -32,6 +32,11 @@ final class PropertyPair {
         this.conflictWarned = conflictWarned;
     }
 
+    /** Whether the migration's phase writes both columns (dual-write, backfill, read-new). */
+    boolean writesBoth() {
+        return migration.phase().writesOld() && migration.phase().writesNew();
+    }
+
     boolean oldEquals(Object a, Object b) {
         return a == b || oldType.isEqual(a, b);
     }

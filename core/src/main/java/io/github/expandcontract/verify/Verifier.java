@@ -3,6 +3,7 @@ package io.github.expandcontract.verify;
 import io.github.expandcontract.backfill.BatchCopier;
 import io.github.expandcontract.backfill.KeysetTable;
 import io.github.expandcontract.migration.Migration;
+import io.github.expandcontract.observe.MigrationObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +30,17 @@ public final class Verifier {
     private final DataSource dataSource;
     private final VerificationRepository repository = new VerificationRepository();
     private final int chunkSize;
+    private final MigrationObserver observer;
 
     public Verifier(DataSource dataSource, int chunkSize) {
+        this(dataSource, chunkSize, MigrationObserver.NONE);
+    }
+
+    /** @param observer told of the mismatches each chunk finds, as it finds them */
+    public Verifier(DataSource dataSource, int chunkSize, MigrationObserver observer) {
         this.dataSource = dataSource;
         this.chunkSize = chunkSize;
+        this.observer = observer;
     }
 
     /** Called after each chunk of a verification, e.g. to renew the backfill lease it runs under. */
@@ -63,9 +71,13 @@ public final class Verifier {
                 if (window.rows() == 0) {
                     break;
                 }
-                mismatches += migration.convertsInSql()
+                long found = migration.convertsInSql()
                         ? mismatchesInSql(c, keyset, after, window, sample)
                         : mismatchesInJava(c, keyset, after, window, sample);
+                if (found > 0) {
+                    observer.verificationMismatches(migration.id(), found);
+                }
+                mismatches += found;
                 checked += window.rows();
                 after = window.lastKey();
                 listener.chunkChecked(c, checked);
