@@ -2,8 +2,10 @@ package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
+import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.phase.Phase;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,7 +21,8 @@ import java.util.Objects;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of expand-contract: registers the engine's
- * Hibernate integrator with the JPA {@code EntityManagerFactory} that Spring Boot builds.
+ * Hibernate integrator with the JPA {@code EntityManagerFactory} that Spring Boot builds. Every
+ * {@link MigrationObserver} bean (such as the Micrometer one) is told of the engine's work.
  */
 @AutoConfiguration(before = HibernateJpaAutoConfiguration.class)
 @ConditionalOnClass({ SessionFactoryImplementor.class, HibernatePropertiesCustomizer.class })
@@ -40,8 +43,9 @@ public final class ExpandContractAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ExpandContractIntegrator expandContractIntegrator(ExpandContractSettings settings) {
-        return new ExpandContractIntegrator(settings);
+    ExpandContractIntegrator expandContractIntegrator(ExpandContractSettings settings,
+            ObjectProvider<MigrationObserver> observers) {
+        return new ExpandContractIntegrator(settings, MigrationObserver.of(observers.orderedStream().toList()));
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.github.expandcontract.autoconfigure;
 import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
+import io.github.expandcontract.observe.MigrationObserver;
 import jakarta.persistence.EntityManagerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,7 +29,8 @@ public final class ExpandContractBackfillAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     BackfillCoordinator expandContractBackfillCoordinator(DataSource dataSource, ExpandContractIntegrator integrator,
-            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties) {
+            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties,
+            ObjectProvider<MigrationObserver> observers) {
         // the catalog is filled while the EntityManagerFactory is built, so build it first
         entityManagerFactories.orderedStream().forEach(emf -> { });
         Map<String, BackfillSettings> settings = new HashMap<>();
@@ -41,7 +43,8 @@ public final class ExpandContractBackfillAutoConfiguration {
             }
         });
         return new BackfillCoordinator(dataSource, integrator.catalog(),
-                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), BackfillCoordinator.defaultInstanceId());
+                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), BackfillCoordinator.defaultInstanceId(),
+                MigrationObserver.of(observers.orderedStream().toList()));
     }
 
     @Bean
