@@ -3,6 +3,8 @@ package io.github.expandcontract.autoconfigure;
 import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.phase.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,9 +12,13 @@ import java.util.Map;
 
 /**
  * Configuration properties of expand-contract, prefix {@code expand-contract}.
+ * <p>
+ * Validates itself while it is bound (Spring Boot calls properties that are a {@link Validator}),
+ * without Jakarta Bean Validation on the class path: a bad value fails startup with Boot's report
+ * naming the property, its value, where it was set and the rule it breaks.
  */
 @ConfigurationProperties("expand-contract")
-public class ExpandContractProperties {
+public class ExpandContractProperties implements Validator {
 
     /**
      * Whether to enable expand-contract. When disabled, @DualWrite fields are ordinary mapped
@@ -45,6 +51,20 @@ public class ExpandContractProperties {
 
     public Jdbc getJdbc() {
         return this.jdbc;
+    }
+
+    /**
+     * Boot asks this for every object it binds under {@code expand-contract}; each migration's
+     * backfill settings are checked where they are bound, so the report names the full property.
+     */
+    @Override
+    public boolean supports(Class<?> type) {
+        return Backfill.class == type;
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        ((Backfill) target).validate(errors);
     }
 
     /** Whether the library creates its state table when it is missing. */
@@ -114,23 +134,23 @@ public class ExpandContractProperties {
     public static class Backfill {
 
         /**
-         * Size of the first batch; later batches adapt toward target-batch-time (growing at
-         * most 1.5x per batch, shrinking hard when a batch is far too slow).
+         * Size of the first batch, at least 1; later batches adapt toward target-batch-time
+         * (growing at most 1.5x per batch, shrinking hard when a batch is far too slow).
          */
         private int batchSize = BackfillSettings.DEFAULTS.batchSize();
 
         /**
-         * How long one batch should take. Short batches hold row locks briefly.
+         * How long one batch should take; positive. Short batches hold row locks briefly.
          */
         private Duration targetBatchTime = BackfillSettings.DEFAULTS.targetBatchTime();
 
         /**
-         * Upper bound on rows copied per second; 0 means no cap.
+         * Upper bound on rows copied per second; 0 means no cap. Must not be negative.
          */
         private double maxRowsPerSecond = 0;
 
         /**
-         * Pause after each batch; zero means none.
+         * Pause after each batch; zero means none. Must not be negative.
          */
         private Duration pauseBetweenBatches = Duration.ZERO;
 
@@ -164,6 +184,21 @@ public class ExpandContractProperties {
 
         public void setPauseBetweenBatches(Duration pauseBetweenBatches) {
             this.pauseBetweenBatches = pauseBetweenBatches;
+        }
+
+        void validate(Errors errors) {
+            if (this.batchSize < 1) {
+                errors.rejectValue("batchSize", "min", "must be at least 1");
+            }
+            if (this.targetBatchTime == null || this.targetBatchTime.isNegative() || this.targetBatchTime.isZero()) {
+                errors.rejectValue("targetBatchTime", "positive", "must be positive, e.g. 500ms");
+            }
+            if (!(this.maxRowsPerSecond >= 0) || Double.isInfinite(this.maxRowsPerSecond)) {
+                errors.rejectValue("maxRowsPerSecond", "min", "must be 0 (no cap) or a positive number of rows per second");
+            }
+            if (this.pauseBetweenBatches == null || this.pauseBetweenBatches.isNegative()) {
+                errors.rejectValue("pauseBetweenBatches", "min", "must be zero (no pause) or positive");
+            }
         }
 
         /** These settings on top of the engine's defaults; invalid values fail with the engine's message. */

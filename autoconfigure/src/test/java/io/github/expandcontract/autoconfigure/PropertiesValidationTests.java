@@ -1,0 +1,89 @@
+package io.github.expandcontract.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.time.Duration;
+
+import static io.github.expandcontract.autoconfigure.JpaTestSupport.analyze;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad values of {@code expand-contract.*} fail startup with Spring Boot's binding report: the
+ * property, the value, where it was set and the rule. No Jakarta Bean Validation is needed.
+ */
+class PropertiesValidationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ExpandContractAutoConfiguration.class));
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "batch-size             | -5     | batchSize           | -5      | must be at least 1",
+            "batch-size             | 0      | batchSize           | 0       | must be at least 1",
+            "target-batch-time      | 0s     | targetBatchTime     | PT0S    | must be positive",
+            "target-batch-time      | -200ms | targetBatchTime     | PT-0.2S | must be positive",
+            "max-rows-per-second    | -1     | maxRowsPerSecond    | -1.0    | must be 0 (no cap) or a positive number",
+            "pause-between-batches  | -1s    | pauseBetweenBatches | PT-1S   | must be zero (no pause) or positive" })
+    void aBadBackfillValueFailsStartupNamingPropertyValueOriginAndRule(String property, String value, String field,
+            String bound, String rule) {
+        String key = "expand-contract.migrations.owner-phone.backfill." + property;
+        runner.withPropertyValues(key + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription())
+                    .contains("Property: expand-contract.migrations.owner-phone.backfill." + field)
+                    .contains("Value: \"" + bound + "\"")
+                    .contains("Origin: \"" + key + "\" from property source")
+                    .contains("Reason: " + rule);
+            assertThat(analysis.getAction()).contains("Update your application's configuration");
+        });
+    }
+
+    @Test
+    void everyBadValueOfAMigrationIsReportedAtOnce() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.backfill.batch-size=-1",
+                "expand-contract.migrations.owner-phone.backfill.max-rows-per-second=-10").run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription())
+                    .contains("Property: expand-contract.migrations.owner-phone.backfill.batchSize")
+                    .contains("Property: expand-contract.migrations.owner-phone.backfill.maxRowsPerSecond");
+        });
+    }
+
+    @Test
+    void validValuesBind() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.backfill.batch-size=1",
+                "expand-contract.migrations.owner-phone.backfill.target-batch-time=1ms",
+                "expand-contract.migrations.owner-phone.backfill.max-rows-per-second=0",
+                "expand-contract.migrations.owner-phone.backfill.pause-between-batches=0s").run(context -> {
+            assertThat(context).hasNotFailed();
+            ExpandContractProperties.Backfill backfill = context.getBean(ExpandContractProperties.class)
+                    .getMigrations().get("owner-phone").getBackfill();
+            assertThat(backfill.getBatchSize()).isEqualTo(1);
+            assertThat(backfill.getTargetBatchTime()).isEqualTo(Duration.ofMillis(1));
+        });
+    }
+
+    @Test
+    void anUnknownPhaseFailsStartupListingTheValidPhases() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.phase=read-old").run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("expand-contract.migrations.owner-phone.phase", "read-old");
+            assertThat(analysis.getAction()).contains("EXPAND", "DUAL_WRITE", "BACKFILL", "READ_NEW", "CONTRACT");
+        });
+    }
+
+    @Test
+    void anUnknownInitializeSchemaValueFailsStartupListingTheValidValues() {
+        runner.withPropertyValues("expand-contract.jdbc.initialize-schema=sometimes").run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("expand-contract.jdbc.initialize-schema", "sometimes");
+            assertThat(analysis.getAction()).contains("ALWAYS", "NEVER");
+        });
+    }
+}
