@@ -81,8 +81,8 @@ public class ExpandContractProperties implements Validator {
     public static class Jdbc {
 
         /**
-         * Whether to create the state table (expand_contract_migration) at startup when it is
-         * missing. Use never when Liquibase creates it from the shipped changelog
+         * Whether to create the library's state tables (expand_contract_*) at startup when they
+         * are missing. Use never when Liquibase creates them from the shipped changelog
          * META-INF/expand-contract/changelog/expand-contract-state.yaml.
          */
         private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;

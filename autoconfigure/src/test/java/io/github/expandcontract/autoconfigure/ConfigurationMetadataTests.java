@@ -46,4 +46,26 @@ class ConfigurationMetadataTests {
         }
         throw new AssertionError("no META-INF/spring-configuration-metadata.json with the group expand-contract");
     }
+
+    @Test
+    void everyPropertyHasADescription() throws IOException {
+        DocumentContext metadata = ownMetadata();
+        List<Map<String, Object>> properties = metadata.read("$.properties[*]");
+        assertThat(properties).isNotEmpty().allSatisfy(property -> {
+            assertThat((String) property.get("name")).startsWith("expand-contract.");
+            assertThat((String) property.get("description")).as("description of %s", property.get("name")).isNotBlank();
+            assertThat((String) property.get("sourceType")).startsWith(ExpandContractProperties.class.getName());
+        });
+    }
+
+    @Test
+    void initializeSchemaOffersItsValuesWithDescriptions() throws IOException {
+        DocumentContext metadata = ownMetadata();
+        List<Map<String, Object>> property = metadata.read("$.properties[?(@.name == 'expand-contract.jdbc.initialize-schema')]");
+        assertThat(property).singleElement().satisfies(p -> assertThat(p).containsEntry("defaultValue", "always"));
+        List<String> values = metadata.read("$.hints[?(@.name == 'expand-contract.jdbc.initialize-schema')].values[*].value");
+        assertThat(values).containsExactly("always", "never");
+        List<String> descriptions = metadata.read("$.hints[?(@.name == 'expand-contract.jdbc.initialize-schema')].values[*].description");
+        assertThat(descriptions).hasSize(2).allSatisfy(description -> assertThat(description).isNotBlank());
+    }
 }
