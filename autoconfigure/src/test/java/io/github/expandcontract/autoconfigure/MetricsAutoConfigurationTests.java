@@ -205,6 +205,17 @@ class MetricsAutoConfigurationTests {
                 });
     }
 
+    @Test
+    void bootsMeterFilterTurnsTheMetersOff() {
+        application("dual-write").withPropertyValues("management.metrics.enable.expandcontract=false").run(context -> {
+            assertThat(context).hasNotFailed();
+            inTransaction(context, em -> em.persist(new Owner(5001L, "555-5001")));
+            assertThat(db.row("owners", 5001L)).containsEntry("phone_number", "555-5001");
+            assertThat(registry(context).find(DUAL_WRITES).meters()).isEmpty();
+            assertThat(registry(context).find(BackfillProgressGauges.BACKFILL_PROGRESS).meters()).isEmpty();
+        });
+    }
+
     private static void awaitVerification(BackfillCoordinator coordinator, VerificationStatus expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (coordinator.verification(MIGRATION).status() != expected) {
