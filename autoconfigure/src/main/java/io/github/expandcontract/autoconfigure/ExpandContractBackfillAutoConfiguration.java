@@ -2,6 +2,7 @@ package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import jakarta.persistence.EntityManagerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,7 +29,8 @@ public final class ExpandContractBackfillAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     BackfillCoordinator expandContractBackfillCoordinator(DataSource dataSource, ExpandContractIntegrator integrator,
-            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties) {
+            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties,
+            ObjectProvider<InstanceRegistry> instanceRegistry) {
         // the catalog is filled while the EntityManagerFactory is built, so build it first
         entityManagerFactories.orderedStream().forEach(emf -> { });
         Map<String, BackfillSettings> settings = new HashMap<>();
@@ -40,8 +42,11 @@ public final class ExpandContractBackfillAutoConfiguration {
                 throw new IllegalArgumentException("expand-contract.migrations." + id + ".backfill: " + e.getMessage(), e);
             }
         });
+        // the lease owner is the instance's id in the fleet table, so the endpoint can tell who runs the backfill
+        InstanceRegistry registry = instanceRegistry.getIfAvailable();
+        String instanceId = registry != null ? registry.instanceId() : BackfillCoordinator.defaultInstanceId();
         return new BackfillCoordinator(dataSource, integrator.catalog(),
-                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), BackfillCoordinator.defaultInstanceId());
+                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), instanceId);
     }
 
     @Bean
