@@ -57,8 +57,12 @@ public class ExpandContractEndpoint {
     /** Every migration, in declaration order. */
     @ReadOperation
     public MigrationsDescriptor migrations() {
+        MigrationCatalog migrations = catalog.get();
+        if (migrations.all().isEmpty()) {
+            return new MigrationsDescriptor(List.of()); // the state tables may not even exist then
+        }
         Map<String, List<LiveInstance>> live = instances.liveInstances();
-        return new MigrationsDescriptor(catalog.get().all().stream()
+        return new MigrationsDescriptor(migrations.all().stream()
                 .map(m -> report(m, live.getOrDefault(m.id(), List.of()))).toList());
     }
 

@@ -87,6 +87,23 @@ class ActuatorAutoConfigurationTests {
     }
 
     @Test
+    void withoutMigrationsTheEndpointListsNoneAndTheHealthIsUp() {
+        try (PostgresTestDatabase plain = PostgresTestDatabase.forClass(ActuatorAutoConfigurationTests.class)) {
+            plain.execute(io.github.expandcontract.autoconfigure.entities.plain.Note.DDL);
+            JpaTestSupport.runner(plain, io.github.expandcontract.autoconfigure.entities.plain.Note.class)
+                    .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+                            ExpandContractEndpointAutoConfiguration.class, ExpandContractHealthContributorAutoConfiguration.class))
+                    .withPropertyValues("management.endpoints.web.exposure.include=expandcontract")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        // no migration, so no state table was created; the endpoint must not query one
+                        assertThat(context.getBean(ExpandContractEndpoint.class).migrations().migrations()).isEmpty();
+                        assertThat(context.getBean(ExpandContractHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+                    });
+        }
+    }
+
+    @Test
     void theHealthContributorFollowsItsEnabledPropertyAndTheHealthClasses() {
         runner().withPropertyValues("management.health.expandcontract.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(ExpandContractHealthIndicator.class));
