@@ -163,6 +163,19 @@ class ActuatorAutoConfigurationTests {
                     assertThat(failed.getStatus()).isEqualTo(Status.DOWN);
                     assertThat((Map<Object, Object>) (Map<?, ?>) failed.getDetails().get(Owner.MIGRATION)).containsEntry("lastError", "disk full");
 
+                    // a verification that outlasts the wait is answered 202, and finishes in the background
+                    ExpandContractEndpointWebExtension impatient = new ExpandContractEndpointWebExtension(new ExpandContractEndpoint(
+                            context.getBean(io.github.expandcontract.hibernate.ExpandContractIntegrator.class)::catalog, coordinator,
+                            context.getBean(io.github.expandcontract.fleet.InstanceRegistry.class), Duration.ZERO));
+                    db.execute("update expand_contract_backfill set status = 'COMPLETED', last_error = null");
+                    var accepted = impatient.operate(Owner.MIGRATION, "verify");
+                    assertThat(accepted.getStatus()).isEqualTo(202);
+                    long verifyDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (coordinator.verification(Owner.MIGRATION).status() != VerificationStatus.PASSED) {
+                        assertThat(System.nanoTime()).as("verification passed in time").isLessThan(verifyDeadline);
+                        Thread.sleep(50);
+                    }
+
                     // the Java side of the endpoint: unknown ids and actions are refused without a change
                     ExpandContractEndpoint endpoint = context.getBean(ExpandContractEndpoint.class);
                     assertThat(endpoint.migration("no-such")).isNull();
