@@ -5,7 +5,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,19 +54,25 @@ class AddNotNullConstraintOnlineIntegrationTests {
     void aWriterIsNeverBlockedLongerThanTheLockTimeoutWhileTheChangeRunsOnAHalfMillionRowTable() throws Exception {
         customers(500_000);
         Duration lockTimeout = Duration.ofMillis(300);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try (WriterProbe writer = new WriterProbe(db, "customers", 500_000)) {
-            // a report that keeps the table open for 1.5 s when the change starts: its steps that need
-            // ACCESS EXCLUSIVE wait for it, and the writer queues behind them until lock_timeout ends the wait
+            // a report that keeps the table open: the steps that need ACCESS EXCLUSIVE wait for it, and
+            // the writer queues behind them until lock_timeout ends the wait; it ends 1.2 s after the
+            // change first had to wait, so the change gets through on a later attempt
             Blocker report = new Blocker(db, "customers");
-            scheduler.schedule(() -> {
-                report.close();
-                return null;
-            }, 1500, TimeUnit.MILLISECONDS);
             Thread.sleep(200);
 
             long started = System.nanoTime();
-            notNull(lockTimeout.toMillis() + "ms", 10).update();
+            CompletableFuture<Void> change = CompletableFuture.runAsync(() -> {
+                try {
+                    notNull(lockTimeout.toMillis() + "ms", 10).update();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            awaitAlterTableWaitingForALock();
+            Thread.sleep(1200);
+            report.close();
+            change.get(2, TimeUnit.MINUTES);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             Thread.sleep(200);
             WriterProbe.Result seen = writer.stop();
@@ -69,21 +80,41 @@ class AddNotNullConstraintOnlineIntegrationTests {
 
             assertThat(catalog.notNull("customers", "email")).isTrue();
             assertThat(catalog.constraintExists("customers", HELPER)).isFalse();
-            assertThat(took).as("the change waited for the report to end").isGreaterThan(Duration.ofMillis(1300));
             assertThat(seen.updates()).as("the writer kept writing").isGreaterThan(100);
             assertThat(seen.max()).as("longest single-row update").isLessThan(lockTimeout.plus(MARGIN));
             assertThat(seen.max()).as("the writer did queue behind a step waiting for its lock, so the probe sees such waits")
                     .isGreaterThan(lockTimeout.dividedBy(3));
-        } finally {
-            scheduler.shutdownNow();
         }
+    }
+
+    private void awaitAlterTableWaitingForALock() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = statement.executeQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                        + "and query like 'ALTER TABLE " + db.schema() + ".customers%'")) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError("the change never waited for its lock");
     }
 
     @Test
     void aBlockerThatNeverLeavesMakesEveryAttemptTimeOutAndTheChangeFailWithoutHoldingUpWriters() throws Exception {
         customers(10_000);
         Duration lockTimeout = Duration.ofMillis(300);
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         try (Blocker blocker = new Blocker(db, "customers"); WriterProbe writer = new WriterProbe(db, "customers", 10_000)) {
+            // only so that a change that waits without a lock timeout fails this test instead of hanging it
+            watchdog.schedule(() -> {
+                blocker.close();
+                return null;
+            }, 20, TimeUnit.SECONDS);
             Thread.sleep(100);
             long started = System.nanoTime();
             assertThatThrownBy(() -> notNull("300ms", 3).update())
@@ -99,6 +130,8 @@ class AddNotNullConstraintOnlineIntegrationTests {
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(3 * 300 + 500 + 1000));
             assertThat(seen.max()).isLessThan(lockTimeout.plus(MARGIN));
             assertThat(seen.max()).isGreaterThan(lockTimeout.dividedBy(3));
+        } finally {
+            watchdog.shutdownNow();
         }
         assertThat(catalog.notNull("customers", "email")).isFalse();
         assertThat(catalog.constraintExists("customers", HELPER)).isFalse();

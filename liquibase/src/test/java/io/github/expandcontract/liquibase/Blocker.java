@@ -30,9 +30,12 @@ final class Blocker implements AutoCloseable {
         return pid;
     }
 
+    /** Ends the transaction; may be called again, from any thread. */
     @Override
-    public void close() throws SQLException {
-        connection.rollback();
-        connection.close();
+    public synchronized void close() throws SQLException {
+        if (!connection.isClosed()) {
+            connection.rollback();
+            connection.close();
+        }
     }
 }
