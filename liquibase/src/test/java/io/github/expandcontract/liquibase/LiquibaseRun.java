@@ -17,16 +17,25 @@ import java.util.Map;
 /** Runs a changelog from the test classpath with Liquibase's own API, on a fresh connection each time. */
 final class LiquibaseRun {
 
-    private final PostgresTestDatabase database;
+    /** Where the connections come from. */
+    interface Connections {
+        Connection connect() throws SQLException;
+    }
+
+    private final Connections database;
     private final String changelog;
     private final Map<String, String> parameters = new LinkedHashMap<>();
 
-    private LiquibaseRun(PostgresTestDatabase database, String changelog) {
+    private LiquibaseRun(Connections database, String changelog) {
         this.database = database;
         this.changelog = changelog;
     }
 
     static LiquibaseRun of(PostgresTestDatabase database, String changelog) {
+        return new LiquibaseRun(database::connect, changelog);
+    }
+
+    static LiquibaseRun of(Connections database, String changelog) {
         return new LiquibaseRun(database, changelog);
     }
 

@@ -176,9 +176,7 @@ public class AddNotNullConstraintOnlineChange extends AbstractChange {
     @Override
     public SqlStatement[] generateStatements(Database database) {
         if (!OnlineChangeSupport.isPostgres(database)) {
-            if (shouldExecuteChange(database)) {
-                Scope.getCurrentScope().getLog(getClass()).warning(fallbackWarning(database));
-            }
+            // the warning is logged by Liquibase's validation, from warn()
             return fallback().generateStatements(database);
         }
         if (!shouldExecuteChange(database)) {

@@ -212,9 +212,7 @@ public class CreateIndexConcurrentlyChange extends AbstractChange implements Cha
     @Override
     public SqlStatement[] generateStatements(Database database) {
         if (!OnlineChangeSupport.isPostgres(database)) {
-            if (shouldExecuteChange(database)) {
-                Scope.getCurrentScope().getLog(getClass()).warning(fallbackWarning(database));
-            }
+            // the warning is logged by Liquibase's validation, from warn()
             return plainCreateIndex().generateStatements(database);
         }
         String create = createConcurrentlySql(database);
