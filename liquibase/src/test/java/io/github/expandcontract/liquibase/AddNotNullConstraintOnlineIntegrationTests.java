@@ -229,4 +229,13 @@ class AddNotNullConstraintOnlineIntegrationTests {
                 .hasStackTraceContaining("runInTransaction=\"false\"");
         assertThat(catalog.constraintExists("customers", HELPER)).isFalse();
     }
+
+    @Test
+    void aMalformedLockTimeoutFailsValidationNamingTheAttribute() {
+        customers(100);
+
+        assertThatThrownBy(() -> notNull("2 seconds", 3).update())
+                .hasStackTraceContaining("addNotNullConstraintOnline: lockTimeout '2 seconds' is not a duration; write e.g. 500ms, 2s or 1min");
+        assertThat(catalog.constraintExists("customers", HELPER)).isFalse();
+    }
 }

@@ -21,6 +21,7 @@ import liquibase.statement.SqlStatement;
 import liquibase.statement.core.CommentStatement;
 import liquibase.statement.core.RawSqlStatement;
 import liquibase.structure.core.Column;
+import liquibase.structure.core.Table;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -273,7 +274,7 @@ public class AddNotNullConstraintOnlineChange extends AbstractChange {
 
     private String helperRef(Database database) {
         return OnlineChangeSupport.quote(helperConstraintName(
-                OnlineChangeSupport.storedName(database.escapeObjectName(tableName, liquibase.structure.core.Table.class)),
+                OnlineChangeSupport.storedName(database.escapeObjectName(tableName, Table.class)),
                 OnlineChangeSupport.storedName(database.escapeObjectName(columnName, Column.class))));
     }
 

@@ -18,6 +18,7 @@ import liquibase.exception.RollbackImpossibleException;
 import liquibase.exception.UnexpectedLiquibaseException;
 import liquibase.exception.ValidationErrors;
 import liquibase.exception.Warnings;
+import liquibase.logging.Logger;
 import liquibase.sql.Sql;
 import liquibase.sqlgenerator.SqlGeneratorFactory;
 import liquibase.statement.SqlStatement;
@@ -389,7 +390,7 @@ public class CreateIndexConcurrentlyChange extends AbstractChange implements Cha
             }
         }
 
-        private liquibase.logging.Logger log() {
+        private Logger log() {
             return Scope.getCurrentScope().getLog(CreateIndexConcurrentlyChange.class);
         }
     }
