@@ -238,4 +238,14 @@ class AddNotNullConstraintOnlineIntegrationTests {
                 .hasStackTraceContaining("addNotNullConstraintOnline: lockTimeout '2 seconds' is not a duration; write e.g. 500ms, 2s or 1min");
         assertThat(catalog.constraintExists("customers", HELPER)).isFalse();
     }
+
+    @Test
+    void tuningLockTimeoutOrMaxAttemptsLaterDoesNotChangeTheChecksum() throws Exception {
+        customers(100);
+        notNull("2s", 3).update();
+
+        notNull("500ms", 7).update();
+
+        assertThat(catalog.notNull("customers", "email")).isTrue();
+    }
 }
