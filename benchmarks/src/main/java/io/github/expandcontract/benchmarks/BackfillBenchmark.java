@@ -55,7 +55,8 @@ import java.util.function.ToDoubleFunction;
  * </ol>
  * Plus the rate on the first 100k rows vs the whole table, and on a separate 100k-row table.
  * Every variant starts from the same physical table: new column NULL, VACUUM FULL, VACUUM ANALYZE,
- * CHECKPOINT. Everything happens in a schema of its own, dropped at the end.
+ * CHECKPOINT. Everything happens in a database of its own, dropped at the end: the backfill yields to
+ * other sessions of its database, so sessions of other programs on the same server must not be in it.
  * <p>
  * Run: {@code ./mvnw -B -q -pl benchmarks compile exec:java} (see docs/benchmarks.md). Settings are
  * system properties: {@code bench.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}),
@@ -105,8 +106,9 @@ public final class BackfillBenchmark {
     private final int repeats = Integer.getInteger("bench.repeats", 5);
     private final boolean verbose = Boolean.getBoolean("bench.verbose");
     private final List<Config> configs = configs();
-    private final String schema = "ec_bench_" + UUID.randomUUID().toString().substring(0, 8);
-    private final String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    private final String database = "ec_bench_" + UUID.randomUUID().toString().substring(0, 8);
+    /** {@code bench.url} with the database of this run in place of the one it names. */
+    private final String runUrl = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
     private final Map<String, String> machine = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
@@ -116,12 +118,12 @@ public final class BackfillBenchmark {
     private void run() throws Exception {
         long began = System.nanoTime();
         describeMachine();
-        execute(url, "create schema " + schema);
+        execute(url, "create database " + database);
         try {
             measure();
         } finally {
-            execute(url, "drop schema if exists " + schema + " cascade");
-            System.out.printf("%nschema %s dropped; whole run took %.0f s%n", schema, (System.nanoTime() - began) / 1e9);
+            execute(url, "drop database if exists " + database + " with (force)");
+            System.out.printf("%ndatabase %s dropped; whole run took %.0f s%n", database, (System.nanoTime() - began) / 1e9);
         }
     }
 
@@ -158,7 +160,7 @@ public final class BackfillBenchmark {
     }
 
     private void measure() throws Exception {
-        try (Connection sql = DriverManager.getConnection(schemaUrl, user, password)) {
+        try (Connection sql = DriverManager.getConnection(runUrl, user, password)) {
             sql.setAutoCommit(true);
             seed(sql, BIG, rows);
             seed(sql, SMALL, smallRows);
@@ -168,7 +170,7 @@ public final class BackfillBenchmark {
             createProcedure(sql);
 
             HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(schemaUrl);
+            config.setJdbcUrl(runUrl);
             config.setUsername(user);
             config.setPassword(password);
             config.setMaximumPoolSize(4);
@@ -217,7 +219,7 @@ public final class BackfillBenchmark {
         }
 
         step("load alone: %d threads x %.0f updates/s for %d s", loadThreads, loadRate, idleSeconds);
-        LoadGenerator idle = new LoadGenerator(schemaUrl, user, password, BIG, rows, loadThreads, loadRate,
+        LoadGenerator idle = new LoadGenerator(runUrl, user, password, BIG, rows, loadThreads, loadRate,
                 Duration.ofSeconds(idleSeconds + 5), (int) (loadRate * (idleSeconds + 5)) + 10);
         idle.start();
         Thread.sleep(1_000); // connections warm, statements server-prepared
@@ -233,7 +235,7 @@ public final class BackfillBenchmark {
         Map<String, Object[]> d = new LinkedHashMap<>();
         for (Config config : order) {
             step("(%s) under load: expand-contract backfill while the same load runs", config.name().equals("c") ? "d" : "d'");
-            LoadGenerator busy = new LoadGenerator(schemaUrl, user, password, BIG, rows, loadThreads, loadRate,
+            LoadGenerator busy = new LoadGenerator(runUrl, user, password, BIG, rows, loadThreads, loadRate,
                     Duration.ofSeconds(maxLoadSeconds), (int) (loadRate * maxLoadSeconds) + 10);
             busy.start();
             Thread.sleep(1_000);
@@ -330,7 +332,7 @@ public final class BackfillBenchmark {
 
     private BackfillRun backfill(DataSource pool, MigrationCatalog catalog, String id, String table, BackfillSettings settings,
                                  Runnable onCopyDone) throws Exception {
-        execute(schemaUrl, "delete from expand_contract_backfill where migration_id = '" + id + "'",
+        execute(runUrl, "delete from expand_contract_backfill where migration_id = '" + id + "'",
                 "delete from expand_contract_verification where migration_id = '" + id + "'");
         StatementTimer timer = new StatementTimer(table);
         MigrationCatalog one = new MigrationCatalog(List.of(catalog.find(id).orElseThrow()));
@@ -515,8 +517,11 @@ public final class BackfillBenchmark {
                 Duration.ofMillis(Long.parseLong(o.getOrDefault("targetBatchTimeMs", String.valueOf(d.targetBatchTime().toMillis())))),
                 Double.parseDouble(o.getOrDefault("maxRowsPerSecond", String.valueOf(d.maxRowsPerSecond()))),
                 Duration.ofMillis(Long.parseLong(o.getOrDefault("pauseMs", String.valueOf(d.pauseBetweenBatches().toMillis())))),
-                d.lockTimeout(), d.leaseDuration(), d.progressLogInterval());
-        o.keySet().removeAll(List.of("batchSize", "minBatchSize", "maxBatchSize", "targetBatchTimeMs", "maxRowsPerSecond", "pauseMs"));
+                d.lockTimeout(), d.leaseDuration(), d.progressLogInterval(),
+                Duration.ofMillis(Long.parseLong(o.getOrDefault("trafficBatchTimeMs", String.valueOf(d.trafficBatchTime().toMillis())))),
+                Double.parseDouble(o.getOrDefault("trafficDutyCycle", String.valueOf(d.trafficDutyCycle()))));
+        o.keySet().removeAll(List.of("batchSize", "minBatchSize", "maxBatchSize", "targetBatchTimeMs", "maxRowsPerSecond", "pauseMs",
+                "trafficBatchTimeMs", "trafficDutyCycle"));
         if (!o.isEmpty()) {
             throw new IllegalArgumentException("bench.settings: unknown keys " + o.keySet());
         }
@@ -767,7 +772,7 @@ public final class BackfillBenchmark {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reach PostgreSQL at " + url + " as " + user + ": " + e.getMessage(), e);
         }
-        machine.put("jdbc", url + " (loopback), schema " + schema);
+        machine.put("jdbc", runUrl + " (loopback), a database of its own");
         if (System.getProperty("bench.loadSynchronousCommit") != null) {
             machine.put("DIAGNOSTIC", "the load runs with synchronous_commit = " + System.getProperty("bench.loadSynchronousCommit"));
         }

@@ -1,5 +1,7 @@
 package io.github.expandcontract.benchmarks;
 
+import io.github.expandcontract.backfill.KeysetTable;
+
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -10,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+
 import java.util.Locale;
 
 /**
@@ -56,6 +59,12 @@ final class StatementTimer {
             return "other";
         }
         String s = sql.trim().toLowerCase(Locale.ROOT);
+        if (s.startsWith(KeysetTable.SQL_MARKER)) {
+            s = s.substring(KeysetTable.SQL_MARKER.length());
+        }
+        if (s.contains(" from pg_stat_activity")) {
+            return "traffic";
+        }
         if (s.startsWith("update expand_contract_backfill set lease_owner = null")) {
             return "release";
         }

@@ -39,6 +39,8 @@ final class BackfillJob implements Runnable {
     private final VerificationRepository verifications = new VerificationRepository();
     private final BatchSizer sizer;
     private final Throttle throttle;
+    private TrafficMonitor traffic;
+    private boolean yielding;
     private final Deque<long[]> recent = new ArrayDeque<>(); // (nanoTime, rows processed) for the sliding-window rate
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -79,6 +81,7 @@ final class BackfillJob implements Runnable {
             repository.ensureRow(c, migration.id());
             keyset = new KeysetTable(migration, KeysetTable.isPostgres(c));
             copier = BatchCopier.of(keyset);
+            traffic = new TrafficMonitor(keyset.postgres(), settings);
         } catch (SQLException | RuntimeException e) {
             log.error("expand-contract migration '{}': the backfill cannot start: {}", migration.id(), e.toString(), e);
             return;
@@ -205,6 +208,8 @@ final class BackfillJob implements Runnable {
         // sampled when a batch starts, so every interval includes the throttle's wait before it
         double rate = rate(state.rowsProcessed());
         lastRate = rate;
+        TrafficMonitor.usedByBackfill(c);
+        yieldTo(traffic.trafficSeen(c));
         long start = System.nanoTime();
         BatchCopier.Result result;
         KeysetTable.Window window;
@@ -245,7 +250,25 @@ final class BackfillJob implements Runnable {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         sizer.next(window.rows(), took);
         logProgress(state.rowsProcessed() + result.scanned(), state.rowsTotal());
-        return Math.max(throttle.delayMillisAfter(window.rows()), settings.pauseBetweenBatches().toMillis());
+        long rest = yielding ? TrafficMonitor.restMillis(took.toNanos(), settings.trafficDutyCycle()) : 0;
+        return Math.max(Math.max(throttle.delayMillisAfter(window.rows()), settings.pauseBetweenBatches().toMillis()), rest);
+    }
+
+    /** Switches between full speed and yielding to the application (short batches, bounded share of time). */
+    private void yieldTo(boolean trafficSeen) {
+        if (trafficSeen == yielding) {
+            return;
+        }
+        yielding = trafficSeen;
+        sizer.target(trafficSeen ? settings.trafficBatchTime() : settings.targetBatchTime());
+        if (trafficSeen) {
+            log.info("expand-contract migration '{}': application traffic on the database ({} sessions, e.g. \"{}\"); the backfill "
+                            + "yields: batches of ~{} ms, at most {}% of the time", migration.id(), traffic.sessions(), traffic.example(),
+                    settings.trafficBatchTime().toMillis(), Math.round(settings.trafficDutyCycle() * 100));
+        } else {
+            log.info("expand-contract migration '{}': no application traffic for {} s; the backfill runs at full speed",
+                    migration.id(), TrafficMonitor.LINGER.toSeconds());
+        }
     }
 
     private double rate(long processed) {
@@ -270,9 +293,10 @@ final class BackfillJob implements Runnable {
         lastProgressLog = now;
         double rate = lastRate;
         String eta = total == null || rate <= 0 ? "unknown" : Math.max(0, Math.round((total - processed) / rate)) + "s";
-        log.info("expand-contract migration '{}': backfill {}% ({} of ~{} rows), {} rows/s, ETA {}, batch size {}",
+        log.info("expand-contract migration '{}': backfill {}% ({} of ~{} rows), {} rows/s, ETA {}, batch size {}{}",
                 migration.id(), total == null || total == 0 ? "?" : String.format("%.1f", Math.min(99.9, 100.0 * processed / total)),
-                processed, total == null ? "?" : total, Math.round(rate), eta, sizer.size());
+                processed, total == null ? "?" : total, Math.round(rate), eta, sizer.size(),
+                yielding ? ", yielding to application traffic" : "");
     }
 
     private void complete(Connection c) throws SQLException {

@@ -15,6 +15,10 @@ import java.time.Duration;
  * @param lockTimeout         PostgreSQL {@code lock_timeout} of each batch: a batch waits no longer for a row lock
  * @param leaseDuration       how long the runner's lease lasts without renewal; a dead runner is replaced after it
  * @param progressLogInterval how often progress is logged while the backfill runs
+ * @param trafficBatchTime    the target batch time while application traffic is seen (PostgreSQL): short batches
+ *                            hold row locks briefly
+ * @param trafficDutyCycle    the share of time (0..1] the backfill may spend in batches while application traffic
+ *                            is seen (PostgreSQL); 1 means it does not yield to traffic
  */
 public record BackfillSettings(
         int batchSize,
@@ -25,7 +29,9 @@ public record BackfillSettings(
         Duration pauseBetweenBatches,
         Duration lockTimeout,
         Duration leaseDuration,
-        Duration progressLogInterval) {
+        Duration progressLogInterval,
+        Duration trafficBatchTime,
+        double trafficDutyCycle) {
 
     /**
      * maxBatchSize 10,000: every row a batch has copied stays locked until the batch commits, so an
@@ -36,7 +42,15 @@ public record BackfillSettings(
      */
     public static final BackfillSettings DEFAULTS = new BackfillSettings(
             1_000, 100, 10_000, Duration.ofMillis(500), 0, Duration.ZERO,
-            Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5));
+            Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5),
+            TrafficMonitor.DEFAULT_BATCH_TIME, TrafficMonitor.DEFAULT_DUTY_CYCLE);
+
+    /** Settings with the default yielding to application traffic. */
+    public BackfillSettings(int batchSize, int minBatchSize, int maxBatchSize, Duration targetBatchTime, double maxRowsPerSecond,
+                            Duration pauseBetweenBatches, Duration lockTimeout, Duration leaseDuration, Duration progressLogInterval) {
+        this(batchSize, minBatchSize, maxBatchSize, targetBatchTime, maxRowsPerSecond, pauseBetweenBatches, lockTimeout,
+                leaseDuration, progressLogInterval, TrafficMonitor.DEFAULT_BATCH_TIME, TrafficMonitor.DEFAULT_DUTY_CYCLE);
+    }
 
     public BackfillSettings {
         if (batchSize < 1 || minBatchSize < 1 || maxBatchSize < minBatchSize) {
@@ -49,30 +63,40 @@ public record BackfillSettings(
         if (targetBatchTime.isNegative() || targetBatchTime.isZero() || leaseDuration.toMillis() < 1_000) {
             throw new IllegalArgumentException("targetBatchTime must be positive and leaseDuration at least 1s");
         }
+        if (!(trafficDutyCycle > 0 && trafficDutyCycle <= 1) || trafficBatchTime.isNegative() || trafficBatchTime.isZero()) {
+            throw new IllegalArgumentException("trafficDutyCycle must be in (0, 1] (1: never yield) and trafficBatchTime positive, got "
+                    + trafficDutyCycle + " and " + trafficBatchTime);
+        }
     }
 
     public BackfillSettings withBatchSize(int size) {
         return new BackfillSettings(size, Math.min(minBatchSize, size), Math.max(maxBatchSize, size), targetBatchTime,
-                maxRowsPerSecond, pauseBetweenBatches, lockTimeout, leaseDuration, progressLogInterval);
+                maxRowsPerSecond, pauseBetweenBatches, lockTimeout, leaseDuration, progressLogInterval, trafficBatchTime, trafficDutyCycle);
     }
 
     public BackfillSettings withMaxRowsPerSecond(double rate) {
         return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, rate, pauseBetweenBatches,
-                lockTimeout, leaseDuration, progressLogInterval);
+                lockTimeout, leaseDuration, progressLogInterval, trafficBatchTime, trafficDutyCycle);
     }
 
     public BackfillSettings withTargetBatchTime(Duration target) {
         return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, target, maxRowsPerSecond, pauseBetweenBatches,
-                lockTimeout, leaseDuration, progressLogInterval);
+                lockTimeout, leaseDuration, progressLogInterval, trafficBatchTime, trafficDutyCycle);
     }
 
     public BackfillSettings withPauseBetweenBatches(Duration pause) {
         return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, maxRowsPerSecond, pause,
-                lockTimeout, leaseDuration, progressLogInterval);
+                lockTimeout, leaseDuration, progressLogInterval, trafficBatchTime, trafficDutyCycle);
     }
 
     public BackfillSettings withLeaseDuration(Duration lease) {
         return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, maxRowsPerSecond, pauseBetweenBatches,
-                lockTimeout, lease, progressLogInterval);
+                lockTimeout, lease, progressLogInterval, trafficBatchTime, trafficDutyCycle);
+    }
+
+    /** How the backfill yields to application traffic: duty cycle 1 turns yielding off. */
+    public BackfillSettings withTrafficYield(Duration batchTime, double dutyCycle) {
+        return new BackfillSettings(batchSize, minBatchSize, maxBatchSize, targetBatchTime, maxRowsPerSecond, pauseBetweenBatches,
+                lockTimeout, leaseDuration, progressLogInterval, batchTime, dutyCycle);
     }
 }

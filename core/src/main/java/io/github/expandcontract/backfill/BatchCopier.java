@@ -47,7 +47,7 @@ public abstract sealed class BatchCopier {
         @Override
         Result copy(Connection connection, Object afterKey, KeysetTable.Window window) throws SQLException {
             Migration m = keyset.migration;
-            String sql = "update " + keyset.table + " set " + m.newColumn() + " = " + m.newValueSql()
+            String sql = KeysetTable.SQL_MARKER + "update " + keyset.table + " set " + m.newColumn() + " = " + m.newValueSql()
                     + " where " + keyset.windowPredicate(afterKey)
                     + " and " + m.newColumn() + " is distinct from " + m.newValueSql();
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -68,7 +68,7 @@ public abstract sealed class BatchCopier {
             List<Object[]> changes = new ArrayList<>();
             List<String> failedIds = new ArrayList<>();
             int failed = 0;
-            String select = "select " + keyset.id + ", " + m.oldColumn() + ", " + m.newColumn() + " from " + keyset.table
+            String select = KeysetTable.SQL_MARKER + "select " + keyset.id + ", " + m.oldColumn() + ", " + m.newColumn() + " from " + keyset.table
                     + " where " + keyset.windowPredicate(afterKey) + " order by " + keyset.id;
             try (PreparedStatement ps = connection.prepareStatement(select)) {
                 keyset.bindWindow(ps, 1, afterKey, window.lastKey());
@@ -100,7 +100,7 @@ public abstract sealed class BatchCopier {
         private int compareAndSet(Connection connection, List<Object[]> changes) throws SQLException {
             Migration m = keyset.migration;
             int copied = 0;
-            String set = "update " + keyset.table + " set " + m.newColumn() + " = ? where " + keyset.id + " = ? and ";
+            String set = KeysetTable.SQL_MARKER + "update " + keyset.table + " set " + m.newColumn() + " = ? where " + keyset.id + " = ? and ";
             try (PreparedStatement whenEqual = connection.prepareStatement(set + m.oldColumn() + " = ?");
                  PreparedStatement whenNull = connection.prepareStatement(set + m.oldColumn() + " is null")) {
                 for (Object[] change : changes) {

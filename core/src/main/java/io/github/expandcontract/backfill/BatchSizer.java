@@ -12,7 +12,7 @@ final class BatchSizer {
 
     private final int min;
     private final int max;
-    private final long targetNanos;
+    private long targetNanos;
     /** The rows one second of {@code maxRowsPerSecond} allows; no limit without a rate cap. */
     private final int rateCap;
     private int size;
@@ -27,6 +27,11 @@ final class BatchSizer {
 
     int size() {
         return size;
+    }
+
+    /** Aims later batches at another batch time (the next batch shrinks hard if the last one is far over it). */
+    void target(Duration target) {
+        targetNanos = target.toNanos();
     }
 
     /** Records how long a batch of {@code rows} rows took and returns the next batch's size. */

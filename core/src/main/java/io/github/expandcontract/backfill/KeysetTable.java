@@ -15,6 +15,12 @@ import java.util.UUID;
  */
 public final class KeysetTable {
 
+    /**
+     * Prefixes the statements the backfill and the verification send, so that {@link TrafficMonitor}
+     * can tell them from the application's in {@code pg_stat_activity}.
+     */
+    public static final String SQL_MARKER = "/* expand-contract */ ";
+
     public final Migration migration;
     public final String table;
     public final String id;
@@ -45,7 +51,7 @@ public final class KeysetTable {
     }
 
     public Window nextWindow(Connection connection, Object afterKey, int limit) throws SQLException {
-        String sql = "select max(" + id + "), count(*) from (select " + id + " from " + table
+        String sql = SQL_MARKER + "select max(" + id + "), count(*) from (select " + id + " from " + table
                 + (afterKey == null ? "" : " where " + id + " > ?") + " order by " + id + " limit ?) w";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int i = 1;

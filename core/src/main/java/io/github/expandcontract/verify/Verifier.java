@@ -95,7 +95,7 @@ public final class Verifier {
         String where = " from " + keyset.table + " where " + keyset.windowPredicate(after)
                 + " and " + m.newColumn() + " is distinct from " + m.newValueSql();
         long count;
-        try (PreparedStatement ps = c.prepareStatement("select count(*)" + where)) {
+        try (PreparedStatement ps = c.prepareStatement(KeysetTable.SQL_MARKER + "select count(*)" + where)) {
             keyset.bindWindow(ps, 1, after, window.lastKey());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -103,7 +103,7 @@ public final class Verifier {
             }
         }
         if (count > 0 && sample.size() < SAMPLE_SIZE) {
-            try (PreparedStatement ps = c.prepareStatement("select " + keyset.id + where + " order by " + keyset.id + " limit "
+            try (PreparedStatement ps = c.prepareStatement(KeysetTable.SQL_MARKER + "select " + keyset.id + where + " order by " + keyset.id + " limit "
                     + (SAMPLE_SIZE - sample.size()))) {
                 keyset.bindWindow(ps, 1, after, window.lastKey());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -120,7 +120,7 @@ public final class Verifier {
                                          List<String> sample) throws SQLException {
         Migration m = keyset.migration;
         long count = 0;
-        try (PreparedStatement ps = c.prepareStatement("select " + keyset.id + ", " + m.oldColumn() + ", " + m.newColumn()
+        try (PreparedStatement ps = c.prepareStatement(KeysetTable.SQL_MARKER + "select " + keyset.id + ", " + m.oldColumn() + ", " + m.newColumn()
                 + " from " + keyset.table + " where " + keyset.windowPredicate(after) + " order by " + keyset.id)) {
             keyset.bindWindow(ps, 1, after, window.lastKey());
             try (ResultSet rs = ps.executeQuery()) {

@@ -169,7 +169,7 @@ public final class BackfillChildProcess {
                     return Proxy.newProxyInstance(BackfillChildProcess.class.getClassLoader(), new Class<?>[] {Connection.class},
                             (p, m, a) -> {
                                 if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
-                                        && sql.startsWith("select count(*) from") && sql.contains("is distinct from")) {
+                                        && sql.contains("select count(*) from") && sql.contains("is distinct from")) {
                                     Thread.sleep(delay.toMillis());
                                 }
                                 return invoke(connection, m, a);

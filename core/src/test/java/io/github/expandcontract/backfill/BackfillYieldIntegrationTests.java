@@ -1,0 +1,101 @@
+package io.github.expandcontract.backfill;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.testsupport.PostgresTestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.github.expandcontract.backfill.BackfillTestSupport.await;
+import static io.github.expandcontract.backfill.BackfillTestSupport.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The backfill yields to application traffic on PostgreSQL (short batches, a bounded share of the
+ * time) and copies every row all the same; with a duty cycle of 1 it never yields.
+ */
+class BackfillYieldIntegrationTests {
+
+    static final String PARCELS = BackfillOperationsIntegrationTests.PARCELS;
+
+    PostgresTestDatabase db;
+    final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    final Logger jobLogger = (Logger) LoggerFactory.getLogger(BackfillJob.class);
+
+    @BeforeEach
+    void setUp() {
+        db = PostgresTestDatabase.forClass(BackfillYieldIntegrationTests.class);
+        log.start();
+        jobLogger.addAppender(log);
+    }
+
+    @AfterEach
+    void tearDown() {
+        jobLogger.detachAppender(log);
+        db.close();
+    }
+
+    private MigrationCatalog parcels(int rows) {
+        db.execute("create table parcels (id bigint primary key, label varchar(100), tracking_label varchar(100))",
+                "insert into parcels select g, 'parcel-' || g, null from generate_series(1, " + rows + ") g",
+                "analyze parcels");
+        return BackfillTestSupport.catalog(db, PARCELS, Phase.BACKFILL, BackfillOperationsIntegrationTests.Parcel.class);
+    }
+
+    /** Runs the backfill while an application connection updates random rows every 10 ms; returns the messages logged. */
+    private List<String> backfillUnderTraffic(int rows, BackfillSettings settings) throws Exception {
+        MigrationCatalog catalog = parcels(rows);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger updates = new AtomicInteger();
+        Thread application = new Thread(() -> {
+            try (Connection c = db.connect();
+                 PreparedStatement update = c.prepareStatement("update parcels set label = 'parcel-' || id where id = ?")) {
+                while (writing.get()) {
+                    update.setLong(1, ThreadLocalRandom.current().nextLong(1, rows + 1));
+                    update.executeUpdate();
+                    updates.incrementAndGet();
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        application.start();
+        try (BackfillCoordinator coordinator = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "test-instance")) {
+            await("the application writes", () -> updates.get() > 5, Duration.ofSeconds(10));
+            coordinator.start();
+            await("backfill COMPLETED", () -> coordinator.progress(PARCELS).status() == BackfillStatus.COMPLETED, Duration.ofSeconds(60));
+        } finally {
+            writing.set(false);
+            application.join();
+        }
+        assertThat(count(db, "parcels", "tracking_label is distinct from label")).as("rows not copied").isZero();
+        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void theBackfillYieldsToApplicationWritesAndStillCopiesEveryRow() throws Exception {
+        List<String> messages = backfillUnderTraffic(20_000, BackfillSettings.DEFAULTS);
+        assertThat(messages).anyMatch(m -> m.contains("application traffic on the database") && m.contains("the backfill yields")
+                && m.contains("at most 10% of the time"));
+    }
+
+    @Test
+    void aDutyCycleOfOneNeverYields() throws Exception {
+        List<String> messages = backfillUnderTraffic(20_000, BackfillSettings.DEFAULTS.withTrafficYield(Duration.ofMillis(10), 1));
+        assertThat(messages).noneMatch(m -> m.contains("yield"));
+    }
+}
