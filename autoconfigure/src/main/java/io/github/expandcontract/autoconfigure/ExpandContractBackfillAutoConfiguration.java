@@ -2,6 +2,7 @@ package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.observe.MigrationObserver;
 import jakarta.persistence.EntityManagerFactory;
@@ -30,7 +31,7 @@ public final class ExpandContractBackfillAutoConfiguration {
     @ConditionalOnMissingBean
     BackfillCoordinator expandContractBackfillCoordinator(DataSource dataSource, ExpandContractIntegrator integrator,
             ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties,
-            ObjectProvider<MigrationObserver> observers) {
+            ObjectProvider<InstanceRegistry> instanceRegistry, ObjectProvider<MigrationObserver> observers) {
         // the catalog is filled while the EntityManagerFactory is built, so build it first
         entityManagerFactories.orderedStream().forEach(emf -> { });
         Map<String, BackfillSettings> settings = new HashMap<>();
@@ -42,8 +43,11 @@ public final class ExpandContractBackfillAutoConfiguration {
                 throw new IllegalArgumentException("expand-contract.migrations." + id + ".backfill: " + e.getMessage(), e);
             }
         });
+        // the lease owner is the instance's id in the fleet table, so the endpoint can tell who runs the backfill
+        InstanceRegistry registry = instanceRegistry.getIfAvailable();
+        String instanceId = registry != null ? registry.instanceId() : BackfillCoordinator.defaultInstanceId();
         return new BackfillCoordinator(dataSource, integrator.catalog(),
-                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), BackfillCoordinator.defaultInstanceId(),
+                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), instanceId,
                 MigrationObserver.of(observers.orderedStream().toList()));
     }
 

@@ -1,6 +1,7 @@
 package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.fleet.HeartbeatSettings;
 import io.github.expandcontract.phase.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
@@ -37,6 +38,12 @@ public class ExpandContractProperties implements Validator {
      */
     private final Jdbc jdbc = new Jdbc();
 
+    /**
+     * How running instances announce themselves in the fleet table, which the actuator
+     * endpoint lists.
+     */
+    private final Instances instances = new Instances();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -51,6 +58,10 @@ public class ExpandContractProperties implements Validator {
 
     public Jdbc getJdbc() {
         return this.jdbc;
+    }
+
+    public Instances getInstances() {
+        return this.instances;
     }
 
     /**
@@ -93,6 +104,46 @@ public class ExpandContractProperties implements Validator {
 
         public void setInitializeSchema(InitializeSchema initializeSchema) {
             this.initializeSchema = initializeSchema;
+        }
+    }
+
+    /**
+     * Heartbeat settings of this instance's entry in expand_contract_instance,
+     * {@code expand-contract.instances.*}.
+     */
+    public static class Instances {
+
+        /**
+         * How often a running instance renews its entry in the fleet table.
+         */
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+
+        /**
+         * How long after its latest heartbeat an instance still counts as live. An instance
+         * that stops cleanly leaves the list at once; one that dies, after this timeout. Must be
+         * longer than the heartbeat interval.
+         */
+        private Duration timeout = Duration.ofSeconds(30);
+
+        public Duration getHeartbeatInterval() {
+            return this.heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** These settings for the engine; invalid values fail with the engine's message. */
+        public HeartbeatSettings toSettings() {
+            return new HeartbeatSettings(this.heartbeatInterval, this.timeout);
         }
     }
 

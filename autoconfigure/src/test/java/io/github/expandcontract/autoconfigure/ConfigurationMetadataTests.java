@@ -30,6 +30,20 @@ class ConfigurationMetadataTests {
                     .contains("ExpandContractProperties$MigrationProperties");
             assertThat((String) property.get("description")).contains("@DualWrite");
         });
+        List<Map<String, Object>> heartbeat = metadata.read("$.properties[?(@.name == 'expand-contract.instances.heartbeat-interval')]");
+        assertThat(heartbeat).singleElement().satisfies(property -> {
+            assertThat(property).containsEntry("type", "java.time.Duration").containsEntry("defaultValue", "10s");
+            assertThat((String) property.get("description")).contains("renews its entry");
+        });
+        List<Map<String, Object>> timeout = metadata.read("$.properties[?(@.name == 'expand-contract.instances.timeout')]");
+        assertThat(timeout).singleElement().satisfies(property ->
+                assertThat(property).containsEntry("type", "java.time.Duration").containsEntry("defaultValue", "30s"));
+    }
+
+    @Test
+    void heartbeatDefaultsAreTheEngines() {
+        assertThat(new ExpandContractProperties().getInstances().toSettings())
+                .isEqualTo(io.github.expandcontract.fleet.HeartbeatSettings.DEFAULTS);
     }
 
     /** This module's metadata file; other jars on the class path ship one too. */

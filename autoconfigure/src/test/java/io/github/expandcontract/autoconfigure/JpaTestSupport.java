@@ -32,7 +32,7 @@ final class JpaTestSupport {
 
     static final AutoConfigurations JPA_AND_EXPAND_CONTRACT = AutoConfigurations.of(DataSourceAutoConfiguration.class,
             HibernateJpaAutoConfiguration.class, TransactionAutoConfiguration.class, ExpandContractAutoConfiguration.class,
-            ExpandContractBackfillAutoConfiguration.class);
+            ExpandContractFleetAutoConfiguration.class, ExpandContractBackfillAutoConfiguration.class);
 
     private JpaTestSupport() {
     }

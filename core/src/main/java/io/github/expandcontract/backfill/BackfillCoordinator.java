@@ -29,8 +29,10 @@ import java.util.function.Function;
 /**
  * Runs the backfill of every migration this instance has in phase {@code backfill}, one
  * background thread each, and is the Java API for operating them: pause, resume, restart,
- * verify, and the shared progress. The operations work from any instance: they change the state
- * table, and the instance holding the lease follows it.
+ * verify, and the shared progress. The operations work from any instance that writes both columns
+ * (phases dual-write, backfill, read-new): they change the state table, and the instance holding
+ * the lease follows it. A request the state does not allow throws {@link OperationRefusedException}
+ * and changes nothing.
  */
 public final class BackfillCoordinator implements AutoCloseable {
 
@@ -130,9 +132,28 @@ public final class BackfillCoordinator implements AutoCloseable {
         return withConnection(c -> verifications.load(c, id));
     }
 
+    /**
+     * Operations need an instance that writes both columns: in expand the new column is not
+     * written, in contract the old one has gone stale, so neither may copy or compare them.
+     */
+    private Migration operable(String id, String action) {
+        Migration migration = migration(id);
+        Phase phase = migration.phase();
+        if (!phase.writesOld() || !phase.writesNew()) {
+            throw new OperationRefusedException(id, action + " is refused on an instance in phase " + phase.configName()
+                    + (phase == Phase.CONTRACT ? ", where the old column is no longer written, so there is nothing left to copy or verify."
+                            : ", which does not write the new column yet; run it on an instance in dual-write, backfill or read-new."));
+        }
+        return migration;
+    }
+
     /** The runner stops after its current batch and keeps its checkpoint. */
     public void pause(String id) {
-        migration(id);
+        operable(id, "pause");
+        if (progress(id).status() == BackfillStatus.COMPLETED) {
+            throw new OperationRefusedException(id, "the backfill is COMPLETED; there is nothing to pause. "
+                    + "Use restart to run it again from the first row.");
+        }
         withConnection(c -> {
             repository.ensureRow(c, id);
             repository.requestPause(c, id, true);
@@ -142,7 +163,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     }
 
     public void resume(String id) {
-        migration(id);
+        operable(id, "resume");
         withConnection(c -> {
             repository.requestPause(c, id, false);
             return null;
@@ -152,7 +173,7 @@ public final class BackfillCoordinator implements AutoCloseable {
 
     /** After a failure: continue from the checkpoint; after completion: run again from the first row. */
     public void restart(String id) {
-        migration(id);
+        operable(id, "restart");
         withConnection(c -> {
             repository.ensureRow(c, id);
             repository.restart(c, id);
@@ -161,9 +182,19 @@ public final class BackfillCoordinator implements AutoCloseable {
         log.info("expand-contract migration '{}': restart requested", id);
     }
 
-    /** Runs a verification in the background; the result is also recorded in the state table. */
+    /**
+     * Runs a verification in the background; the result is also recorded in the state table.
+     * Refused while the backfill is RUNNING or PAUSED: the rows after its checkpoint are not copied
+     * yet and would all count as mismatches (the backfill verifies by itself when it completes).
+     */
     public CompletableFuture<VerificationResult> verify(String id) {
-        Migration migration = migration(id);
+        Migration migration = operable(id, "verify");
+        BackfillStatus status = progress(id).status();
+        if (status == BackfillStatus.RUNNING || status == BackfillStatus.PAUSED) {
+            throw new OperationRefusedException(id, "the backfill is " + status + "; rows after its checkpoint are not copied "
+                    + "yet and would all count as mismatches. It verifies by itself when it completes"
+                    + (status == BackfillStatus.PAUSED ? "; resume it first." : "."));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return verifier.verify(migration);

@@ -10,13 +10,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The library's state tables. {@value #TABLE}: one row per migration with the phase the latest
  * instance started in and when the migration first reached {@code contract}, the point of no
- * return. The backfill ({@value #BACKFILL_TABLE}) and verification ({@value #VERIFICATION_TABLE})
- * tables are read and written by their own packages; they are created here, together.
+ * return. The backfill ({@value #BACKFILL_TABLE}), verification ({@value #VERIFICATION_TABLE}) and
+ * fleet ({@value #INSTANCE_TABLE}) tables are read and written by their own packages; they are
+ * created here, together.
  * <p>
  * Plain JDBC so that it works the same under Spring and without it; the DDL is portable between
  * PostgreSQL and H2. Liquibase users can create the table with the shipped changelog
@@ -31,6 +34,10 @@ public final class MigrationStateStore {
     public static final String BACKFILL_TABLE = "expand_contract_backfill";
     /** The latest verification of each migration. */
     public static final String VERIFICATION_TABLE = "expand_contract_verification";
+    /** The running instances: one row per instance and migration with its phase and latest heartbeat. */
+    public static final String INSTANCE_TABLE = "expand_contract_instance";
+
+    private static final String[] TABLES = {TABLE, BACKFILL_TABLE, VERIFICATION_TABLE, INSTANCE_TABLE};
 
     private static final String[] DDL = {
             "create table if not exists " + TABLE + " ("
@@ -63,7 +70,15 @@ public final class MigrationStateStore {
                     + "mismatches bigint not null, "
                     + "sample_mismatch_ids varchar(2000), "
                     + "started_at timestamp with time zone, "
-                    + "finished_at timestamp with time zone)"
+                    + "finished_at timestamp with time zone)",
+            "create table if not exists " + INSTANCE_TABLE + " ("
+                    + "instance_id varchar(200) not null, "
+                    + "migration_id varchar(200) not null, "
+                    + "phase varchar(32) not null, "
+                    + "host varchar(255) not null, "
+                    + "started_at timestamp with time zone not null, "
+                    + "last_seen timestamp with time zone not null, "
+                    + "primary key (instance_id, migration_id))"
     };
 
     private final boolean initializeSchema;
@@ -74,12 +89,18 @@ public final class MigrationStateStore {
 
     /** Creates the table when missing (unless told never to), else fails with the fix. */
     public void ensureSchema(Connection connection) throws SQLException {
-        if (tableExists(connection, TABLE) && tableExists(connection, BACKFILL_TABLE) && tableExists(connection, VERIFICATION_TABLE)) {
+        List<String> missing = new ArrayList<>();
+        for (String table : TABLES) {
+            if (!tableExists(connection, table)) {
+                missing.add(table);
+            }
+        }
+        if (missing.isEmpty()) {
             return;
         }
         if (!initializeSchema) {
-            throw new IllegalStateException("expand-contract state tables " + TABLE + ", " + BACKFILL_TABLE + " and "
-                    + VERIFICATION_TABLE + " do not all exist, and "
+            throw new IllegalStateException("expand-contract state tables " + TABLE + ", " + BACKFILL_TABLE + ", "
+                    + VERIFICATION_TABLE + " and " + INSTANCE_TABLE + " do not all exist (missing: " + String.join(", ", missing) + "), and "
                     + "expand-contract.jdbc.initialize-schema is never. Fix: include the changelog "
                     + "META-INF/expand-contract/changelog/expand-contract-state.yaml in your Liquibase master changelog, "
                     + "or set expand-contract.jdbc.initialize-schema=always.");

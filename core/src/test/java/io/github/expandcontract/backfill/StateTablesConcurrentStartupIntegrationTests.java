@@ -52,7 +52,7 @@ class StateTablesConcurrentStartupIntegrationTests {
                         c.close();
                     }
                     for (String table : List.of(MigrationStateStore.TABLE, MigrationStateStore.BACKFILL_TABLE,
-                            MigrationStateStore.VERIFICATION_TABLE)) {
+                            MigrationStateStore.VERIFICATION_TABLE, MigrationStateStore.INSTANCE_TABLE)) {
                         assertThat(BackfillCrashSupport.queryLong(db, "select count(*) from information_schema.tables where table_schema = '"
                                 + db.schema() + "' and table_name = '" + table + "'")).as(table).isEqualTo(1);
                     }

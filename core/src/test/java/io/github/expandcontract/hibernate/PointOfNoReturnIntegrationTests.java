@@ -64,7 +64,7 @@ class PointOfNoReturnIntegrationTests {
     void theStateTableIsCreatedUnlessToldNever() {
         assertThatThrownBy(() -> TestSessionFactories.build(db,
                 new ExpandContractIntegrator(new ExpandContractSettings(Map.of(), false)), Map.of(), Customer.class))
-                .hasMessageContaining("expand_contract_migration, expand_contract_backfill and expand_contract_verification do not all exist")
+                .hasMessageContaining("expand_contract_migration, expand_contract_backfill, expand_contract_verification and expand_contract_instance do not all exist")
                 .hasMessageContaining("expand-contract-state.yaml");
         start(Phase.EXPAND);
         TestSessionFactories.build(db, new ExpandContractIntegrator(new ExpandContractSettings(Map.of(), false)), Map.of(),

@@ -32,6 +32,8 @@ public class StartupHint {
                 "  curl -s -X PUT " + base + "/1 " + json + " -d '{\"emailAddress\":\"ada@new.example.com\"}'",
                 "  curl -s " + base + "/1",
                 "  curl -s -X DELETE " + base + "/3",
+                "  curl -s http://localhost:" + port + "/actuator/expandcontract/" + Customer.EMAIL_MIGRATION
+                        + "    (phase, backfill progress, verification, live instances)",
                 "Restart with --" + PHASE_PROPERTY + "=<expand|dual-write|backfill|read-new|contract> to see another phase"
                         + " (contract also needs --spring.liquibase.contexts=default,contract, see db/changelog).");
     }

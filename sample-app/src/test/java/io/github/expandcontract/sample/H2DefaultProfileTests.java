@@ -56,6 +56,25 @@ class H2DefaultProfileTests {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theActuatorEndpointAndHealthWorkOnH2() {
+        SampleApi api = new SampleApi(port);
+        SampleApi.Response migration = api.get("/actuator/expandcontract/customer-email");
+        assertThat(migration.status()).isEqualTo(200);
+        assertThat(migration.json()).containsEntry("phase", "dual-write");
+        assertThat((Map<String, Object>) migration.get("backfill")).containsEntry("status", "NOT_STARTED");
+        assertThat((List<Map<String, Object>>) migration.get("instances")).singleElement()
+                .satisfies(instance -> assertThat(instance).containsEntry("phase", "dual-write").containsEntry("thisInstance", true));
+
+        SampleApi.Response health = api.get("/actuator/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat((Map<String, Object>) ((Map<String, Object>) health.get("components")).get("expandcontract"))
+                .containsEntry("status", "UP");
+        // the application.yml leaves the endpoint read-only
+        assertThat(api.post("/actuator/expandcontract/customer-email", Map.of("action", "pause")).status()).isEqualTo(405);
+    }
+
+    @Test
     void defaultPhaseIsDualWrite() {
         CustomerRows rows = new CustomerRows(this::connect);
         // the demo data was written in dual-write: both columns filled, some rows through the new field
