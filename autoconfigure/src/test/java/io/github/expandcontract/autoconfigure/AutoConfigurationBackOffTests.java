@@ -1,11 +1,16 @@
 package io.github.expandcontract.autoconfigure;
 
+import io.github.expandcontract.actuate.ExpandContractEndpoint;
+import io.github.expandcontract.actuate.ExpandContractHealthIndicator;
+import io.github.expandcontract.autoconfigure.actuate.ExpandContractEndpointAutoConfiguration;
+import io.github.expandcontract.autoconfigure.actuate.ExpandContractHealthContributorAutoConfiguration;
 import io.github.expandcontract.autoconfigure.entities.owner.Owner;
 import io.github.expandcontract.autoconfigure.metrics.BackfillProgressGauges;
 import io.github.expandcontract.autoconfigure.metrics.ExpandContractMetricsAutoConfiguration;
 import io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver;
 import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
@@ -28,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The auto-configuration backs off cleanly, all of it at once as an application gets it: without
  * JPA, when disabled, without Micrometer (everything but the meters works) and without the
- * Actuator (everything, meters included, works).
+ * Actuator (everything but the endpoint works, meters included).
  */
 class AutoConfigurationBackOffTests {
 
@@ -50,12 +55,14 @@ class AutoConfigurationBackOffTests {
         db.execute("delete from owners");
     }
 
-    /** JPA, expand-contract and Boot's Micrometer auto-configuration, the migration in dual-write. */
+    /** JPA, all of expand-contract and Boot's Micrometer auto-configuration, the migration in dual-write. */
     private static ApplicationContextRunner application() {
         return JpaTestSupport.runner(db, Owner.class)
                 .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                        CompositeMeterRegistryAutoConfiguration.class, ExpandContractMetricsAutoConfiguration.class))
-                .withPropertyValues("expand-contract.migrations.owner-phone.phase=dual-write");
+                        CompositeMeterRegistryAutoConfiguration.class, ExpandContractMetricsAutoConfiguration.class,
+                        ExpandContractEndpointAutoConfiguration.class, ExpandContractHealthContributorAutoConfiguration.class))
+                .withPropertyValues("expand-contract.migrations.owner-phone.phase=dual-write",
+                        "management.endpoints.web.exposure.include=expandcontract");
     }
 
     private static void assertNoLibraryBeans(AssertableApplicationContext context) {
@@ -66,7 +73,10 @@ class AutoConfigurationBackOffTests {
                 .doesNotHaveBean(ExpandContractHibernatePropertiesCustomizer.class)
                 .doesNotHaveBean(BackfillCoordinator.class)
                 .doesNotHaveBean(MigrationObserver.class)
-                .doesNotHaveBean(BackfillProgressGauges.class);
+                .doesNotHaveBean(BackfillProgressGauges.class)
+                .doesNotHaveBean(InstanceRegistry.class)
+                .doesNotHaveBean(ExpandContractEndpoint.class)
+                .doesNotHaveBean(ExpandContractHealthIndicator.class);
     }
 
     private static void assertExpandContractWorks(AssertableApplicationContext context) {
@@ -104,7 +114,8 @@ class AutoConfigurationBackOffTests {
         application().withClassLoader(new FilteredClassLoader("io.micrometer")).run(context -> {
             assertExpandContractWorks(context);
             assertThat(context).doesNotHaveBean(MicrometerMigrationObserver.class).doesNotHaveBean(BackfillProgressGauges.class)
-                    .doesNotHaveBean("expandContractMigrationMeters");
+                    .doesNotHaveBean("expandContractMigrationMeters")
+                    .hasSingleBean(ExpandContractEndpoint.class).hasSingleBean(ExpandContractHealthIndicator.class);
         });
     }
 
@@ -120,10 +131,11 @@ class AutoConfigurationBackOffTests {
     }
 
     @Test
-    void withoutTheActuatorEverythingWorksMetersIncluded() {
+    void withoutTheActuatorEverythingButTheEndpointWorksMetersIncluded() {
         application().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate")).run(context -> {
             assertExpandContractWorks(context);
-            assertThat(context).hasSingleBean(MicrometerMigrationObserver.class).hasSingleBean(BackfillProgressGauges.class);
+            assertThat(context).hasSingleBean(MicrometerMigrationObserver.class).hasSingleBean(BackfillProgressGauges.class)
+                    .doesNotHaveBean(ExpandContractEndpoint.class);
             assertThat(context.getBean(MeterRegistry.class).get("expandcontract.dual.writes").tag("migration", Owner.MIGRATION)
                     .counter().count()).isEqualTo(1.0);
         });
