@@ -205,6 +205,34 @@ public class ExpandContractProperties implements Validator {
          */
         private Duration pauseBetweenBatches = Duration.ZERO;
 
+        /**
+         * Share of the time, more than 0 and at most 1, the backfill may spend in batches while other
+         * sessions use the database (PostgreSQL); 1 turns yielding off. On an idle database it runs
+         * at full speed.
+         */
+        private double trafficDutyCycle = BackfillSettings.DEFAULTS.trafficDutyCycle();
+
+        /**
+         * How long one batch should take while other sessions use the database (PostgreSQL); positive.
+         */
+        private Duration trafficBatchTime = BackfillSettings.DEFAULTS.trafficBatchTime();
+
+        public double getTrafficDutyCycle() {
+            return this.trafficDutyCycle;
+        }
+
+        public void setTrafficDutyCycle(double trafficDutyCycle) {
+            this.trafficDutyCycle = trafficDutyCycle;
+        }
+
+        public Duration getTrafficBatchTime() {
+            return this.trafficBatchTime;
+        }
+
+        public void setTrafficBatchTime(Duration trafficBatchTime) {
+            this.trafficBatchTime = trafficBatchTime;
+        }
+
         public int getBatchSize() {
             return this.batchSize;
         }
@@ -250,12 +278,19 @@ public class ExpandContractProperties implements Validator {
             if (this.pauseBetweenBatches == null || this.pauseBetweenBatches.isNegative()) {
                 errors.rejectValue("pauseBetweenBatches", "min", "must be zero (no pause) or positive");
             }
+            if (!(this.trafficDutyCycle > 0 && this.trafficDutyCycle <= 1)) {
+                errors.rejectValue("trafficDutyCycle", "range", "must be more than 0 and at most 1 (1: never yield to traffic)");
+            }
+            if (this.trafficBatchTime == null || this.trafficBatchTime.isNegative() || this.trafficBatchTime.isZero()) {
+                errors.rejectValue("trafficBatchTime", "positive", "must be positive, e.g. 10ms");
+            }
         }
 
         /** These settings on top of the engine's defaults; invalid values fail with the engine's message. */
         public BackfillSettings toSettings() {
             return BackfillSettings.DEFAULTS.withBatchSize(this.batchSize).withTargetBatchTime(this.targetBatchTime)
-                    .withMaxRowsPerSecond(this.maxRowsPerSecond).withPauseBetweenBatches(this.pauseBetweenBatches);
+                    .withMaxRowsPerSecond(this.maxRowsPerSecond).withPauseBetweenBatches(this.pauseBetweenBatches)
+                    .withTrafficYield(this.trafficBatchTime, this.trafficDutyCycle);
         }
     }
 }

@@ -28,7 +28,10 @@ class PropertiesValidationTests {
             "target-batch-time      | 0s     | targetBatchTime     | PT0S    | must be positive",
             "target-batch-time      | -200ms | targetBatchTime     | PT-0.2S | must be positive",
             "max-rows-per-second    | -1     | maxRowsPerSecond    | -1.0    | must be 0 (no cap) or a positive number",
-            "pause-between-batches  | -1s    | pauseBetweenBatches | PT-1S   | must be zero (no pause) or positive" })
+            "pause-between-batches  | -1s    | pauseBetweenBatches | PT-1S   | must be zero (no pause) or positive",
+            "traffic-duty-cycle     | 0      | trafficDutyCycle    | 0.0     | must be more than 0 and at most 1",
+            "traffic-duty-cycle     | 1.5    | trafficDutyCycle    | 1.5     | must be more than 0 and at most 1",
+            "traffic-batch-time     | 0ms    | trafficBatchTime    | PT0S    | must be positive" })
     void aBadBackfillValueFailsStartupNamingPropertyValueOriginAndRule(String property, String value, String field,
             String bound, String rule) {
         String key = "expand-contract.migrations.owner-phone.backfill." + property;
@@ -60,12 +63,16 @@ class PropertiesValidationTests {
         runner.withPropertyValues("expand-contract.migrations.owner-phone.backfill.batch-size=1",
                 "expand-contract.migrations.owner-phone.backfill.target-batch-time=1ms",
                 "expand-contract.migrations.owner-phone.backfill.max-rows-per-second=0",
-                "expand-contract.migrations.owner-phone.backfill.pause-between-batches=0s").run(context -> {
+                "expand-contract.migrations.owner-phone.backfill.pause-between-batches=0s",
+                "expand-contract.migrations.owner-phone.backfill.traffic-duty-cycle=1",
+                "expand-contract.migrations.owner-phone.backfill.traffic-batch-time=25ms").run(context -> {
             assertThat(context).hasNotFailed();
             ExpandContractProperties.Backfill backfill = context.getBean(ExpandContractProperties.class)
                     .getMigrations().get("owner-phone").getBackfill();
             assertThat(backfill.getBatchSize()).isEqualTo(1);
             assertThat(backfill.getTargetBatchTime()).isEqualTo(Duration.ofMillis(1));
+            assertThat(backfill.toSettings().trafficDutyCycle()).isEqualTo(1);
+            assertThat(backfill.toSettings().trafficBatchTime()).isEqualTo(Duration.ofMillis(25));
         });
     }
 
