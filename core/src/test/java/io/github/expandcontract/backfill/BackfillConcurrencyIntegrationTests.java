@@ -63,10 +63,11 @@ class BackfillConcurrencyIntegrationTests {
     /**
      * First batch 200 rows, adapting toward 50 ms but never beyond 500 rows, and at most 12,000
      * rows/s: at least 100 short batches over about 4 s, so the writers hit the table before,
-     * inside and after many batch windows.
+     * inside and after many batch windows. The writers make it yield to traffic (10 ms batches); a
+     * duty cycle of 50% instead of the default 10% keeps the test short on a slow machine.
      */
     static final BackfillSettings SETTINGS = new BackfillSettings(200, 100, 500, Duration.ofMillis(50), 12_000,
-            Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1));
+            Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(10), 0.5);
 
     record Committed(int version, String value) {
     }
