@@ -66,16 +66,22 @@ public class ExpandContractProperties implements Validator {
 
     /**
      * Boot asks this for every object it binds under {@code expand-contract}; each migration's
-     * backfill settings are checked where they are bound, so the report names the full property.
+     * backfill settings and the heartbeat settings are checked where they are bound, so the report
+     * names the full property.
      */
     @Override
     public boolean supports(Class<?> type) {
-        return Backfill.class == type;
+        return Backfill.class == type || Instances.class == type;
     }
 
     @Override
     public void validate(Object target, Errors errors) {
-        ((Backfill) target).validate(errors);
+        if (target instanceof Backfill backfill) {
+            backfill.validate(errors);
+        }
+        else if (target instanceof Instances instances) {
+            instances.validate(errors);
+        }
     }
 
     /** Whether the library creates its state table when it is missing. */
@@ -139,6 +145,16 @@ public class ExpandContractProperties implements Validator {
 
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+
+        void validate(Errors errors) {
+            if (this.heartbeatInterval == null || this.heartbeatInterval.toMillis() < 1) {
+                errors.rejectValue("heartbeatInterval", "min", "must be at least 1ms");
+            }
+            else if (this.timeout == null || this.timeout.compareTo(this.heartbeatInterval) <= 0) {
+                errors.rejectValue("timeout", "min", "must be longer than heartbeat-interval (" + this.heartbeatInterval
+                        + "), or live instances would drop out of the list between two heartbeats");
+            }
         }
 
         /** These settings for the engine; invalid values fail with the engine's message. */

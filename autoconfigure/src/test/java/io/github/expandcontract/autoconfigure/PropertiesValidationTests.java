@@ -47,6 +47,23 @@ class PropertiesValidationTests {
         });
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "heartbeat-interval=0s   | timeout=30s | heartbeatInterval | PT0S  | must be at least 1ms",
+            "heartbeat-interval=-10s | timeout=30s | heartbeatInterval | PT-10S | must be at least 1ms",
+            "heartbeat-interval=10s  | timeout=10s | timeout           | PT10S | must be longer than heartbeat-interval (PT10S)",
+            "heartbeat-interval=10s  | timeout=-5s | timeout           | PT-5S | must be longer than heartbeat-interval (PT10S)" })
+    void aBadHeartbeatValueFailsStartupNamingPropertyValueAndRule(String interval, String timeout, String field, String bound,
+            String rule) {
+        runner.withPropertyValues("expand-contract.instances." + interval, "expand-contract.instances." + timeout).run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription())
+                    .contains("Property: expand-contract.instances." + field)
+                    .contains("Value: \"" + bound + "\"")
+                    .contains("Reason: " + rule);
+        });
+    }
+
     @Test
     void everyBadValueOfAMigrationIsReportedAtOnce() {
         runner.withPropertyValues("expand-contract.migrations.owner-phone.backfill.batch-size=-1",
