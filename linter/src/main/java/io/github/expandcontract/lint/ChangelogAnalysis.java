@@ -140,10 +140,13 @@ final class ChangelogAnalysis {
             switch (op.kind()) {
                 case CREATE_TABLE -> created(this.file).add(table);
                 case SET_LOCK_TIMEOUT -> {
-                    boolean set = !isZero(op.expression());
-                    this.lockTimeout = set;
-                    if (!op.has(Operation.LOCAL)) {
-                        this.lockTimeoutForTheSession = set;
+                    // lock_timeout on PostgreSQL, lock_wait_timeout on MySQL (where SET LOCAL means SESSION)
+                    if (op.name().equals(dialectIs(Dialect.MYSQL) ? "lock_wait_timeout" : "lock_timeout")) {
+                        boolean set = !isZero(op.expression());
+                        this.lockTimeout = set;
+                        if (!op.has(Operation.LOCAL) || dialectIs(Dialect.MYSQL)) {
+                            this.lockTimeoutForTheSession = set;
+                        }
                     }
                 }
                 case CREATE_INDEX -> createIndex(op, table, existing);

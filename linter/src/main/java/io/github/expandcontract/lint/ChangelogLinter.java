@@ -74,10 +74,14 @@ public final class ChangelogLinter {
 
     private static FileReport parseError(String changelog, Exception e) {
         String message = rootMessage(e);
-        Matcher line = PARSE_ERROR_LINE.matcher(message);
+        Integer line = null;
+        for (Throwable t = e; t != null && line == null; t = t.getCause()) {
+            Matcher m = PARSE_ERROR_LINE.matcher(String.valueOf(t.getMessage()));
+            line = m.find() ? Integer.valueOf(m.group(1)) : null;
+        }
         Rule rule = Rule.PARSE_ERROR;
-        Finding finding = new Finding(rule.id(), rule.severity(), null, null, line.find() ? Integer.valueOf(line.group(1)) : null,
-                changelog, rule.lock(), false, "Liquibase cannot parse " + changelog + ": " + message, rule.fix());
+        Finding finding = new Finding(rule.id(), rule.severity(), null, null, line, changelog, rule.lock(), false,
+                "Liquibase cannot parse " + changelog + ": " + message, rule.fix());
         return new FileReport(changelog, List.of(finding), List.of());
     }
 

@@ -7,7 +7,7 @@ package io.github.expandcontract.lint.sql;
  * @param kind what the statement does
  * @param table the table it locks (lower case, without schema), or {@code null} when unknown
  * @param column the column it touches, or {@code null}
- * @param name the constraint, index or new name it names, or {@code null}
+ * @param name the constraint, index or new name it names, the variable a SET sets, or {@code null}
  * @param type the column's (new) type for {@link Kind#ADD_COLUMN} and {@link Kind#ALTER_COLUMN_TYPE}
  * @param expression the default of an added column, the condition of a CHECK, or the value of a
  *        {@code SET lock_timeout}

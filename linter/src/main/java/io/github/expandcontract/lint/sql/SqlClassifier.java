@@ -34,7 +34,7 @@ public final class SqlClassifier {
     private static final Pattern DROP_TABLE = Pattern.compile(
             "DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(.+?)(?:\\s+(?:CASCADE|RESTRICT)(?:\\s+CONSTRAINTS)?)?\\s*", FLAGS);
     private static final Pattern SET_LOCK_TIMEOUT = Pattern.compile(
-            "SET\\s+(?:(SESSION|LOCAL)\\s+)?(?:@@(?:SESSION\\.)?)?(?:lock_timeout|lock_wait_timeout)\\s*(?:=|TO)\\s*(.+)", FLAGS);
+            "SET\\s+(?:(SESSION|LOCAL)\\s+)?(?:@@(?:SESSION\\.)?)?(lock_timeout|lock_wait_timeout)\\s*(?:=|TO)\\s*(.+)", FLAGS);
     private static final Pattern SET_CONFIG_LOCK_TIMEOUT = Pattern.compile(
             "SELECT\\s+(?:pg_catalog\\.)?set_config\\s*\\(\\s*'lock_timeout'\\s*,\\s*'([^']*)'\\s*,\\s*(true|false)\\s*\\).*", FLAGS);
     private static final Pattern TRIGGER = Pattern.compile(
@@ -116,11 +116,13 @@ public final class SqlClassifier {
         }
         if ((m = SET_LOCK_TIMEOUT.matcher(sql)).matches()) {
             return List.of(Operation.of(Kind.SET_LOCK_TIMEOUT, null, sql)
-                    .withExpression(unquote(m.group(2)))
+                    .withName(m.group(2).toLowerCase(Locale.ROOT))
+                    .withExpression(unquote(m.group(3)))
                     .withFlag(Operation.LOCAL, "LOCAL".equalsIgnoreCase(m.group(1))));
         }
         if ((m = SET_CONFIG_LOCK_TIMEOUT.matcher(sql)).matches()) {
             return List.of(Operation.of(Kind.SET_LOCK_TIMEOUT, null, sql)
+                    .withName("lock_timeout")
                     .withExpression(m.group(1))
                     .withFlag(Operation.LOCAL, "true".equalsIgnoreCase(m.group(2))));
         }
