@@ -9,6 +9,7 @@ import liquibase.Scope;
 import liquibase.change.Change;
 import liquibase.change.ChangeFactory;
 import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.AbstractSQLChange;
 import liquibase.change.ColumnConfig;
 import liquibase.change.core.AddColumnChange;
 import liquibase.changelog.ChangeSet;
@@ -22,6 +23,8 @@ import liquibase.precondition.core.AndPrecondition;
 import liquibase.precondition.core.PreconditionContainer;
 import liquibase.sql.Sql;
 import liquibase.sqlgenerator.SqlGeneratorFactory;
+import liquibase.statement.SqlStatement;
+import liquibase.statement.core.RuntimeStatement;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +52,13 @@ final class ChangelogAnalysis {
     static final String ADD_NOT_NULL_CONSTRAINT_ONLINE = "addNotNullConstraintOnline";
     /** Preconditions that mark a changeset as the contract step of a verified migration. */
     static final Set<String> CONTRACT_GUARDS = Set.of("migrationVerified", "noOldColumnWriters");
+    /** Liquibase changes that touch no table. */
+    private static final Set<String> NO_SQL_CHANGES = Set.of("tagDatabase", "output", "empty", "stop");
+    /**
+     * Liquibase changes that run code when their statements are generated (a custom task's
+     * execute, a shell command): the linter must never generate them.
+     */
+    private static final Set<String> CODE_RUNNING_CHANGES = Set.of("customChange", "executeCommand");
 
     private final String requestedFile;
     private final LintOptions options;
@@ -114,6 +124,10 @@ final class ChangelogAnalysis {
                 List<Operation> operations;
                 try {
                     operations = operations(change);
+                } catch (UnclassifiedChangeException e) {
+                    report(Rule.UNCLASSIFIED_CHANGE, "The linter cannot tell what change '" + changeName(change) + "' does: "
+                            + e.getMessage() + ".", null);
+                    continue;
                 } catch (Exception | LinkageError e) {
                     report(Rule.UNCLASSIFIED_CHANGE, "The linter cannot tell what change '" + changeName(change)
                             + "' does: Liquibase could not turn it into SQL offline (" + e.getMessage() + ").", null);
@@ -431,12 +445,28 @@ final class ChangelogAnalysis {
             // CHECK NOT VALID, VALIDATE, SET NOT NULL, each committed on its own under a short lock_timeout
             return List.of();
         }
+        if (NO_SQL_CHANGES.contains(name)) {
+            return List.of();
+        }
+        if (CODE_RUNNING_CHANGES.contains(name)) {
+            throw new UnclassifiedChangeException("it runs code instead of SQL, which the linter does not execute");
+        }
         if (name.equals("loadData") || name.equals("loadUpdateData")) {
             return List.of(Operation.of(Kind.NO_TABLE_LOCK, null, name));
         }
+        if (change instanceof AbstractSQLChange sqlChange && sqlChange.getDbms() != null && !sqlChange.getDbms().isBlank()
+                && !DatabaseList.definitionMatches(sqlChange.getDbms(), this.database, true)) {
+            return List.of();
+        }
         List<Operation> operations = new ArrayList<>();
-        for (Sql sql : SqlGeneratorFactory.getInstance().generateSql(change, this.database)) {
-            operations.addAll(SqlClassifier.classify(sql.toSql()));
+        for (SqlStatement statement : change.generateStatements(this.database)) {
+            if (statement instanceof RuntimeStatement) {
+                // generating its SQL would run it
+                throw new UnclassifiedChangeException("it runs code when executed, which the linter does not do");
+            }
+            for (Sql sql : SqlGeneratorFactory.getInstance().generateSql(statement, this.database)) {
+                operations.addAll(SqlClassifier.classify(sql.toSql()));
+            }
         }
         if (change instanceof AddColumnChange addColumn) {
             // Liquibase generates serial and autoIncrement columns without a visible default offline
@@ -485,6 +515,13 @@ final class ChangelogAnalysis {
             return all.getNestedPreconditions().stream().anyMatch(ChangelogAnalysis::containsGuard);
         }
         return false;
+    }
+
+    /** A change whose effect the linter cannot see. */
+    private static final class UnclassifiedChangeException extends Exception {
+        UnclassifiedChangeException(String message) {
+            super(message);
+        }
     }
 
     private static boolean isZero(String value) {

@@ -1,10 +1,13 @@
 package io.github.expandcontract.lint;
 
 import io.github.expandcontract.lint.sql.Dialect;
+import io.github.expandcontract.lint.extension.RecalculateTotalsTask;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -133,6 +136,50 @@ class ChangelogLinterTests {
         assertThat(report.files().get(1).findings()).extracting(Finding::rule).containsExactly("missing-lock-timeout");
         assertThat(report.files().get(2).findings()).extracting(Finding::rule).containsExactly("missing-lock-timeout");
         assertThat(report.files().get(0).findings().get(1).lock()).contains("ALGORITHM=COPY");
+    }
+
+    @Test
+    void neverRunsTheCodeAChangeWouldRun(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("command-ran");
+        Files.writeString(dir.resolve("code.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+                    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd">
+                  <changeSet id="shell" author="tests">
+                    <executeCommand executable="touch"><arg value="%s"/></executeCommand>
+                  </changeSet>
+                  <changeSet id="task" author="tests">
+                    <customChange class="io.github.expandcontract.lint.extension.RecalculateTotalsTask"/>
+                  </changeSet>
+                </databaseChangeLog>
+                """.formatted(marker));
+        int executions = RecalculateTotalsTask.EXECUTIONS.get();
+
+        FileReport report = new ChangelogLinter().lint(ChangelogLinter.directories(List.of(dir)), "code.xml");
+
+        assertThat(report.findings()).extracting(Finding::rule, Finding::changeSetId)
+                .containsExactly(tuple("unclassified-change", "shell"), tuple("unclassified-change", "task"));
+        assertThat(marker).doesNotExist();
+        assertThat(RecalculateTotalsTask.EXECUTIONS.get()).isEqualTo(executions);
+    }
+
+    @Test
+    void sqlForAnotherDatabaseIsSkipped(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("dbms.yaml"), """
+                databaseChangeLog:
+                  - changeSet:
+                      id: per-database
+                      author: tests
+                      changes:
+                        - sql: {dbms: mysql, sql: "ALTER TABLE orders ADD INDEX orders_a (a)"}
+                        - sql: {dbms: "postgresql", sql: "SET lock_timeout = '2s'"}
+                        - sql: {dbms: "!mysql", sql: "ALTER TABLE orders RENAME COLUMN a TO b"}
+                """);
+
+        FileReport report = new ChangelogLinter().lint(ChangelogLinter.directories(List.of(dir)), "dbms.yaml");
+
+        assertThat(report.findings()).extracting(Finding::rule).containsExactly("rename-column");
     }
 
     @Test
