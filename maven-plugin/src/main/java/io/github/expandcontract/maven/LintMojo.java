@@ -41,10 +41,15 @@ public class LintMojo extends AbstractMojo {
     static final List<String> DEFAULT_CHANGELOGS = List.of("db/changelog/db.changelog-master.yaml", "db/changelog/db.changelog-master.yml",
             "db/changelog/db.changelog-master.xml", "db/changelog/db.changelog-master.json", "db/changelog/db.changelog-master.sql");
 
-    @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
+    /** The project's directory; without a pom (Maven's standalone project) there is none. */
+    @Parameter(defaultValue = "${project.basedir}", readonly = true)
     File basedir;
 
-    @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
+    /** Where Maven was started: the base directory when there is no pom. */
+    @Parameter(defaultValue = "${session.executionRootDirectory}", readonly = true)
+    File executionRootDirectory;
+
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
     File buildDirectory;
 
     /**
@@ -103,7 +108,9 @@ public class LintMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("expand-contract lint: " + e.getMessage(), e);
         }
-        Path base = this.basedir.toPath().toAbsolutePath().normalize();
+        File baseDirectory = this.basedir != null ? this.basedir
+                : this.executionRootDirectory != null ? this.executionRootDirectory : new File(System.getProperty("user.dir"));
+        Path base = baseDirectory.toPath().toAbsolutePath().normalize();
         List<Path> roots = new ArrayList<>();
         roots.add(base);
         Arrays.stream(this.searchPath.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(base::resolve).forEach(roots::add);
@@ -112,7 +119,8 @@ public class LintMojo extends AbstractMojo {
         LintReport report = new ChangelogLinter(options).lint(ChangelogLinter.directories(roots), files);
 
         String rendered = json ? report.toJson() : report.toText();
-        File target = this.output != null ? this.output : json ? new File(this.buildDirectory, "expand-contract-lint.json") : null;
+        File reports = this.buildDirectory != null && this.basedir != null ? this.buildDirectory : base.resolve("target").toFile();
+        File target = this.output != null ? this.output : json ? new File(reports, "expand-contract-lint.json") : null;
         if (target != null) {
             write(target, rendered);
             getLog().info("expand-contract lint report written to " + target);

@@ -98,6 +98,19 @@ class LintMojoTests {
     }
 
     @Test
+    void withoutAPomTheBaseDirectoryIsWhereMavenRuns() throws Exception {
+        this.mojo.basedir = null;
+        this.mojo.buildDirectory = null;
+        this.mojo.executionRootDirectory = this.project.toFile();
+        this.mojo.changelogs = "db/safe.sql";
+        this.mojo.format = "json";
+
+        this.mojo.execute();
+
+        assertThat(this.project.resolve("target/expand-contract-lint.json")).exists();
+    }
+
+    @Test
     void skip() {
         this.mojo.skip = true;
         assertThatCode(this.mojo::execute).doesNotThrowAnyException();
