@@ -7,6 +7,7 @@ import liquibase.resource.ResourceAccessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The linter as one static call in a project's own tests:
@@ -41,7 +42,7 @@ public final class ChangelogLint {
     public static void assertSafe(LintOptions options, FailOn failOn, String... changelogs) {
         LintReport report = lint(options, changelogs);
         if (report.fails(failOn)) {
-            throw new AssertionError("Dangerous migration changes (fail on " + failOn.name().toLowerCase() + "):\n" + report.toText());
+            throw new AssertionError("Dangerous migration changes (fail on " + failOn.name().toLowerCase(Locale.ROOT) + "):\n" + report.toText());
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.expandcontract.lint;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -78,7 +79,7 @@ final class ReportWriter {
         for (FileReport file : report.files()) {
             out.append(file.file()).append(file.findings().isEmpty() ? ": no findings" : "").append('\n');
             for (Finding finding : file.findings()) {
-                out.append("  ").append(finding.severity().id().toUpperCase()).append(' ').append(finding.rule());
+                out.append("  ").append(finding.severity().id().toUpperCase(Locale.ROOT)).append(' ').append(finding.rule());
                 if (finding.changeSetId() != null) {
                     out.append(" in changeset ").append(finding.changeSetId()).append(" (").append(finding.author()).append(')');
                 }

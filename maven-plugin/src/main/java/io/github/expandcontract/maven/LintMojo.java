@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Lints Liquibase changelogs for changes that lock or rewrite a busy table. Runs in any project
@@ -95,7 +96,7 @@ public class LintMojo extends AbstractMojo {
             getLog().info("expand-contract lint skipped");
             return;
         }
-        boolean json = switch (this.format.trim().toLowerCase()) {
+        boolean json = switch (this.format.trim().toLowerCase(Locale.ROOT)) {
             case "json" -> true;
             case "text" -> false;
             default -> throw new MojoExecutionException("expand-contract.lint.format is text or json, not '" + this.format + "'");
@@ -131,7 +132,7 @@ public class LintMojo extends AbstractMojo {
         String summary = "expand-contract lint: %d error(s), %d warning(s) in %d changelog(s)".formatted(
                 report.count(Severity.ERROR), report.count(Severity.WARNING), files.size());
         if (report.fails(threshold)) {
-            throw new MojoFailureException(summary + " (fail-on " + threshold.name().toLowerCase() + ")"
+            throw new MojoFailureException(summary + " (fail-on " + threshold.name().toLowerCase(Locale.ROOT) + ")"
                     + (target != null ? ", see " + target : ""));
         }
         getLog().info(summary);
