@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
+import java.util.Locale;
+
 /** Matches when {@code expand-contract.lint.on-startup} is {@code fail} or {@code warn}. */
 class OnLintAtStartupCondition extends SpringBootCondition {
 
@@ -17,6 +19,6 @@ class OnLintAtStartupCondition extends SpringBootCondition {
                 .orElse(OnStartup.OFF);
         ConditionMessage.Builder message = ConditionMessage.forCondition("expand-contract.lint.on-startup");
         return onStartup == OnStartup.OFF ? ConditionOutcome.noMatch(message.because("is off"))
-                : ConditionOutcome.match(message.because("is " + onStartup.name().toLowerCase()));
+                : ConditionOutcome.match(message.because("is " + onStartup.name().toLowerCase(Locale.ROOT)));
     }
 }
