@@ -389,7 +389,7 @@ final class ChangelogAnalysis {
                 suppressed.add(new Suppression(rule.id(), this.changeSet.getId(), reason));
                 return;
             }
-            String where = this.file == null || this.file.equals(requestedFile) ? "" : this.file + ": ";
+            String where = this.file == null || samePath(this.file, requestedFile) ? "" : this.file + ": ";
             findings.add(new Finding(rule.id(), rule.severity(), this.changeSet.getId(), this.changeSet.getAuthor(),
                     lines.find(this.file, this.changeSet.getId(), this.changeSet.getAuthor()), this.file,
                     lock(rule, op), rule.rewritesTable(), where + message, rule.fix()));
@@ -522,6 +522,16 @@ final class ChangelogAnalysis {
         UnclassifiedChangeException(String message) {
             super(message);
         }
+    }
+
+    /** {@code classpath:/db/a.yaml} and {@code db/a.yaml} name the same changelog. */
+    private static boolean samePath(String a, String b) {
+        return normalizePath(a).equals(normalizePath(b));
+    }
+
+    private static String normalizePath(String path) {
+        String p = path.startsWith("classpath:") ? path.substring("classpath:".length()) : path;
+        return p.replace('\\', '/').replaceFirst("^/+", "");
     }
 
     private static boolean isZero(String value) {

@@ -52,7 +52,8 @@ class ExpandContractLintAutoConfigurationTests {
                     FailureAnalysis analysis = new ChangelogLintFailureAnalyzer().analyze(failure);
                     assertThat(analysis).isNotNull();
                     assertThat(analysis.getDescription()).contains("classpath:db/lint/dangerous.yaml")
-                            .contains("ERROR index-not-concurrent in changeset customers-email-index (lint-tests)")
+                            .contains("ERROR index-not-concurrent in changeset customers-email-index (lint-tests) at db/lint/dangerous.yaml:5")
+                            .contains("\n    CREATE INDEX customers_email_idx")
                             .contains("so Liquibase was not run");
                     assertThat(analysis.getAction()).contains("ec-lint:ignore <rule-id> <reason>")
                             .contains("expand-contract.lint.on-startup=warn");
