@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset corpus:drop-idx-email runInTransaction:false
+DROP INDEX CONCURRENTLY customers_email_idx;

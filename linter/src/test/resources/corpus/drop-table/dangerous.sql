@@ -1,0 +1,5 @@
+--liquibase formatted sql
+
+--changeset corpus:drop-legacy
+SET lock_timeout = '2s';
+DROP TABLE legacy_orders;

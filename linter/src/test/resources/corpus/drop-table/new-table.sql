@@ -1,0 +1,5 @@
+--liquibase formatted sql
+
+--changeset corpus:scratch
+CREATE TABLE scratch (id bigint);
+DROP TABLE scratch;

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset corpus:idx-email runInTransaction:false
+CREATE INDEX CONCURRENTLY customers_email_idx ON customers (email);

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset corpus:orders-pk
+ALTER TABLE orders ADD PRIMARY KEY (id);

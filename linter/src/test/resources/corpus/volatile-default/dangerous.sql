@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset corpus:add-touched-at
+ALTER TABLE customers ADD COLUMN touched_at timestamptz DEFAULT clock_timestamp();

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset project:segment
+ALTER TABLE customers ADD COLUMN segment varchar(20);
