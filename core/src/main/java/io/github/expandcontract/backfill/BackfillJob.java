@@ -255,7 +255,9 @@ final class BackfillJob implements Runnable {
         observer.backfillBatch(migration.id(), result.scanned(), took);
         sizer.next(window.rows(), took);
         logProgress(state.rowsProcessed() + result.scanned(), state.rowsTotal());
-        long rest = yielding ? TrafficMonitor.restMillis(took.toNanos(), settings.trafficDutyCycle()) : 0;
+        // a rest never outlasts a third of the lease: a slow batch must not cost this runner its lease
+        long rest = yielding ? Math.min(TrafficMonitor.restMillis(took.toNanos(), settings.trafficDutyCycle()),
+                settings.leaseDuration().toMillis() / 3) : 0;
         return Math.max(Math.max(throttle.delayMillisAfter(window.rows()), settings.pauseBetweenBatches().toMillis()), rest);
     }
 

@@ -93,6 +93,54 @@ class BackfillYieldIntegrationTests {
                 && m.contains("at most 10% of the time"));
     }
 
+    /**
+     * A yielding runner rests after each batch, nine times the batch's time at the default duty cycle.
+     * Batches slowed down to ~300 ms would make that 2.7 s, longer than a 1 s lease: the rest is capped
+     * at a third of the lease, so the runner keeps its lease and a standby never takes over.
+     */
+    @Test
+    void restingNeverCostsTheRunnerItsLease() throws Exception {
+        int rows = 3_000;
+        MigrationCatalog catalog = parcels(rows);
+        db.execute("create function slow_batch() returns trigger language plpgsql as $$ begin perform pg_sleep(0.3); return null; end $$",
+                "create trigger slow_batch after update on parcels for each statement execute function slow_batch()");
+        BackfillSettings settings = new BackfillSettings(500, 500, 500, Duration.ofMillis(500), 0, Duration.ZERO,
+                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread application = new Thread(() -> {
+            try (Connection c = db.connect(); PreparedStatement select = c.prepareStatement("select label from parcels where id = ?")) {
+                while (writing.get()) {
+                    select.setLong(1, ThreadLocalRandom.current().nextLong(1, rows + 1));
+                    select.executeQuery().close();
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        application.start();
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        try (BackfillCoordinator a = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "runner-a");
+             BackfillCoordinator b = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "standby-b")) {
+            a.start();
+            await("runner-a holds the lease", () -> "runner-a".equals(a.progress(PARCELS).leaseOwner()), Duration.ofSeconds(10));
+            b.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (a.progress(PARCELS).status() != BackfillStatus.COMPLETED) {
+                owners.add(String.valueOf(a.progress(PARCELS).leaseOwner()));
+                assertThat(System.nanoTime()).as("backfill COMPLETED within 60 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        } finally {
+            writing.set(false);
+            application.join();
+        }
+        List<String> messages = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(messages).as("it yielded").anyMatch(m -> m.contains("the backfill yields"));
+        assertThat(owners).as("lease owners while it copied").containsExactly("runner-a");
+        assertThat(count(db, "parcels", "tracking_label is distinct from label")).isZero();
+    }
+
     @Test
     void aDutyCycleOfOneNeverYields() throws Exception {
         List<String> messages = backfillUnderTraffic(20_000, BackfillSettings.DEFAULTS.withTrafficYield(Duration.ofMillis(10), 1));
