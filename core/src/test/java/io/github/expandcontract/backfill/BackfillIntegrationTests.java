@@ -56,7 +56,8 @@ class BackfillIntegrationTests {
     void copiesEveryRowThenVerifiesAndTheVerificationGatesReadNew() throws Exception {
         MigrationCatalog catalog = start(Phase.BACKFILL);
         try (BackfillCoordinator coordinator = new BackfillCoordinator(db.dataSource(), catalog,
-                id -> BackfillSettings.DEFAULTS.withBatchSize(500), "test-instance")) {
+                // yielding off: sessions of other builds on a shared test database would aim batches at 10 ms
+                id -> BackfillSettings.DEFAULTS.withBatchSize(500).withTrafficYield(Duration.ofMillis(10), 1), "test-instance")) {
             coordinator.start();
             await("verification PASSED", () -> coordinator.verification("account-email").status() == VerificationStatus.PASSED,
                     Duration.ofSeconds(60));
