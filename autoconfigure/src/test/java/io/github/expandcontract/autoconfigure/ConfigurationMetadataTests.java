@@ -70,7 +70,10 @@ class ConfigurationMetadataTests {
                 assertThat((String) property.get("description")).as("description of %s", property.get("name")).isNotBlank());
         assertThat(properties).filteredOn(property -> ((String) property.get("name")).startsWith("expand-contract."))
                 .hasSizeGreaterThanOrEqualTo(3)
-                .allSatisfy(property -> assertThat((String) property.get("sourceType")).startsWith(ExpandContractProperties.class.getName()));
+                .allSatisfy(property -> assertThat((String) property.get("sourceType"))
+                        .startsWith(property.get("name").toString().startsWith("expand-contract.lint.")
+                                ? io.github.expandcontract.autoconfigure.lint.ExpandContractLintProperties.class.getName()
+                                : ExpandContractProperties.class.getName()));
     }
 
     @Test
