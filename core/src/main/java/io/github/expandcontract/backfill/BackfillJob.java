@@ -41,13 +41,14 @@ final class BackfillJob implements Runnable {
     private final VerificationRepository verifications = new VerificationRepository();
     private final BatchSizer sizer;
     private final Throttle throttle;
-    private TrafficMonitor traffic;
-    private boolean yielding;
     private final Deque<long[]> recent = new ArrayDeque<>(); // (nanoTime, rows processed) for the sliding-window rate
     private volatile boolean stopped;
     private volatile Thread thread;
     private KeysetTable keyset;
     private BatchCopier copier;
+    private TrafficMonitor traffic;
+    /** Whether batches currently yield to application traffic (short, at a bounded share of the time). */
+    private boolean yielding;
     private boolean running;
     /** Whether this job held the lease after its last turn; false at start and while standing by. */
     private boolean holding;
@@ -212,7 +213,6 @@ final class BackfillJob implements Runnable {
         // sampled when a batch starts, so every interval includes the throttle's wait before it
         double rate = rate(state.rowsProcessed());
         lastRate = rate;
-        TrafficMonitor.usedByBackfill(c);
         yieldTo(traffic.trafficSeen(c));
         long start = System.nanoTime();
         BatchCopier.Result result;

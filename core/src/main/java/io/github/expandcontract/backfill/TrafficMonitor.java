@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * traffic, unless it is a connection this JVM's backfills used lately (their last statement is often a
  * bare {@code COMMIT}), or its last statement was the library's own (state tables, or SQL marked with
  * {@link KeysetTable#SQL_MARKER}) or a pool's empty validation query, so standby instances polling the
- * lease do not count. Seen
- * traffic keeps the backfill yielding for {@link #LINGER}, so sparse traffic does not make it flap.
+ * lease do not count. Seen traffic keeps the backfill yielding for {@link #LINGER}, so sparse traffic
+ * does not make it flap.
  * Sessions of other roles are visible only with {@code pg_read_all_stats}; without it they are not counted.
  */
 final class TrafficMonitor {
@@ -37,26 +37,35 @@ final class TrafficMonitor {
             + " and pid <> all(?)"
             + " and (state = 'active' or state_change > ?)"
             // '' is the JDBC driver's isValid(): a pool checking a connection, not traffic
-            + " and query <> '' and query not like '%expand\\_contract\\_%' and query not like '/* expand-contract */%'";
+            + " and query <> '' and query not like '%expand\\_contract\\_%' and query not like '" + KeysetTable.SQL_MARKER.trim() + "%'";
 
     /** Backend pids of connections this JVM's backfills used, with when (nanoTime); shared, as jobs share the pool. */
     private static final Map<Integer, Long> OWN_SESSIONS = new ConcurrentHashMap<>();
 
+    private final boolean postgres;
     private final boolean enabled;
     private long lastSample;
-    private long lastSeen;
+    /** When traffic was last seen; far enough back at the start that none counts as seen. */
+    private long lastSeen = System.nanoTime() - LINGER.toNanos();
     /** The database's clock at the previous look; null before the first. */
     private OffsetDateTime since;
-    private boolean seenOnce;
     private int sessions;
     private String example;
 
     TrafficMonitor(boolean postgres, BackfillSettings settings) {
+        this.postgres = postgres;
         this.enabled = postgres && settings.trafficDutyCycle() < 1;
     }
 
-    /** Whether application traffic was seen within {@link #LINGER}; looks again when the last look is old enough. */
+    /**
+     * Whether application traffic was seen within {@link #LINGER}; looks again when the last look is old
+     * enough. The backfill calls it with the connection of each batch, which is recorded as its own
+     * (also when this backfill does not yield, so that other backfills in this JVM do not count it).
+     */
     boolean trafficSeen(Connection connection) throws SQLException {
+        if (postgres) {
+            usedByBackfill(connection);
+        }
         if (!enabled) {
             return false;
         }
@@ -68,10 +77,9 @@ final class TrafficMonitor {
             lastSample = now;
             if (sessions > 0) {
                 lastSeen = now;
-                seenOnce = true;
             }
         }
-        return seenOnce && now - lastSeen < LINGER.toNanos();
+        return now - lastSeen < LINGER.toNanos();
     }
 
     /** Application sessions counted at the last look. */
@@ -100,8 +108,11 @@ final class TrafficMonitor {
 
     /** pgjdbc knows its backend's pid without a round trip; other drivers are not PostgreSQL's. */
     private static Integer backendPid(Connection connection) {
+        Class<?> pg = PgConnection.TYPE;
+        if (pg == null) {
+            return null;
+        }
         try {
-            Class<?> pg = Class.forName("org.postgresql.PGConnection", false, connection.getClass().getClassLoader());
             if (connection.isWrapperFor(pg)) {
                 return (Integer) pg.getMethod("getBackendPID").invoke(connection.unwrap(pg));
             }
@@ -109,6 +120,19 @@ final class TrafficMonitor {
             // not pgjdbc: nothing to record
         }
         return null;
+    }
+
+    /** pgjdbc's connection interface, looked up once; null without pgjdbc. */
+    private static final class PgConnection {
+        static final Class<?> TYPE = find();
+
+        private static Class<?> find() {
+            try {
+                return Class.forName("org.postgresql.PGConnection", false, TrafficMonitor.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                return null;
+            }
+        }
     }
 
     private void countActiveSessions(Connection connection) throws SQLException {

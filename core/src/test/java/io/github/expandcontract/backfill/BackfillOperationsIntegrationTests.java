@@ -113,6 +113,11 @@ class BackfillOperationsIntegrationTests {
     }
 
     private MigrationCatalog parcels(int rows) {
+        return parcels(db, rows);
+    }
+
+    /** A {@code parcels} table of {@code rows} rows, none copied yet, and the catalog in phase backfill. */
+    static MigrationCatalog parcels(PostgresTestDatabase db, int rows) {
         db.execute("create table parcels (id bigint primary key, label varchar(100), tracking_label varchar(100))",
                 "insert into parcels select g, 'parcel-' || g, null from generate_series(1, " + rows + ") g",
                 "analyze parcels");

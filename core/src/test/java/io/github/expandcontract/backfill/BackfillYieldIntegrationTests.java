@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.expandcontract.migration.MigrationCatalog;
-import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,10 +48,7 @@ class BackfillYieldIntegrationTests {
     }
 
     private MigrationCatalog parcels(int rows) {
-        db.execute("create table parcels (id bigint primary key, label varchar(100), tracking_label varchar(100))",
-                "insert into parcels select g, 'parcel-' || g, null from generate_series(1, " + rows + ") g",
-                "analyze parcels");
-        return BackfillTestSupport.catalog(db, PARCELS, Phase.BACKFILL, BackfillOperationsIntegrationTests.Parcel.class);
+        return BackfillOperationsIntegrationTests.parcels(db, rows);
     }
 
     /** Runs the backfill while an application connection updates random rows every 10 ms; returns the messages logged. */
