@@ -35,7 +35,8 @@ final class TrafficMonitor {
             + " from pg_stat_activity"
             + " where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()"
             + " and pid <> all(?)"
-            + " and (state = 'active' or state_change > ?)"
+            // the first look (no previous one) covers the last SAMPLE_EVERY, so a short backfill sees traffic too
+            + " and (state = 'active' or state_change > coalesce(?, clock_timestamp() - interval '" + SAMPLE_EVERY.toMillis() + " milliseconds'))"
             // '' is the JDBC driver's isValid(): a pool checking a connection, not traffic
             + " and query <> '' and query not like '%expand\\_contract\\_%' and query not like '" + KeysetTable.SQL_MARKER.trim() + "%'";
 
@@ -72,7 +73,7 @@ final class TrafficMonitor {
         long now = System.nanoTime();
         if (since == null || now - lastSample >= SAMPLE_EVERY.toNanos()) {
             // each look covers what changed since the previous one on the database's clock, so no short
-            // statement falls in a gap; the first sees only running statements, not what ran before the backfill
+            // statement falls in a gap; the first covers the SAMPLE_EVERY before it
             countActiveSessions(connection);
             lastSample = now;
             if (sessions > 0) {
@@ -138,7 +139,7 @@ final class TrafficMonitor {
     private void countActiveSessions(Connection connection) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(SQL)) {
             ps.setArray(1, connection.createArrayOf("int4", recentOwnSessions()));
-            ps.setObject(2, since, Types.TIMESTAMP_WITH_TIMEZONE); // null at the first look: nothing is "since"
+            ps.setObject(2, since, Types.TIMESTAMP_WITH_TIMEZONE); // null at the first look
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 since = rs.getObject(1, OffsetDateTime.class);
