@@ -174,7 +174,9 @@ final class ChangelogAnalysis {
                 case ADD_COLUMN -> addColumn(op, table, existing);
                 case ALTER_COLUMN_TYPE -> alterType(op, table, existing);
                 case SET_NOT_NULL -> {
-                    if (existing) {
+                    if (op.has(Operation.SELF_MANAGED)) {
+                        ownChangeInTransaction(Rule.SET_NOT_NULL, op.sql(), op);
+                    } else if (existing) {
                         setNotNull(op, table);
                     }
                 }
@@ -213,6 +215,7 @@ final class ChangelogAnalysis {
                 indexTables.put(op.name(), table);
             }
             if (op.has(Operation.SELF_MANAGED)) {
+                ownChangeInTransaction(Rule.CONCURRENT_INDEX_IN_TRANSACTION, op.sql(), op);
                 return;
             }
             if (op.has(Operation.CONCURRENTLY)) {
@@ -226,6 +229,19 @@ final class ChangelogAnalysis {
                     // InnoDB builds secondary indexes online; it still takes a short exclusive metadata lock
                     blocks(op, false);
                 }
+            }
+        }
+
+        /**
+         * This library's changes run outside a transaction only in a changeset with runInTransaction=false;
+         * in any other, the liquibase module's validation refuses the whole changelog, on every database.
+         */
+        private void ownChangeInTransaction(Rule rule, String change, Operation op) {
+            if (this.transactional) {
+                report(rule, change + " is in a changeset with runInTransaction=true: Liquibase refuses the changelog when it validates "
+                        + "it, because this change must commit each of its steps on its own (in one transaction, "
+                        + (rule == Rule.SET_NOT_NULL ? "the helper CHECK's ACCESS EXCLUSIVE lock would be held through the validating scan)."
+                        : "PostgreSQL rejects CREATE INDEX CONCURRENTLY).") + " Set runInTransaction=\"false\" and keep it the only change of its changeset.", op);
             }
         }
 
@@ -443,7 +459,10 @@ final class ChangelogAnalysis {
         }
         if (ADD_NOT_NULL_CONSTRAINT_ONLINE.equals(name)) {
             // CHECK NOT VALID, VALIDATE, SET NOT NULL, each committed on its own under a short lock_timeout
-            return List.of();
+            Object table = parameter(change, "tableName");
+            return List.of(Operation.of(Kind.SET_NOT_NULL, table == null ? null : table.toString().toLowerCase(Locale.ROOT),
+                            "<ec:addNotNullConstraintOnline>")
+                    .withFlag(Operation.SELF_MANAGED, true));
         }
         if (NO_SQL_CHANGES.contains(name)) {
             return List.of();
