@@ -1,10 +1,8 @@
 package io.github.expandcontract.liquibase.change;
 
 import io.github.expandcontract.liquibase.DurationAttribute;
-import io.github.expandcontract.liquibase.ExpandContractNamespaceDetails;
 import io.github.expandcontract.liquibase.LiquibaseJdbc;
 import liquibase.Scope;
-import liquibase.change.AbstractChange;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.DatabaseChange;
 import liquibase.change.DatabaseChangeProperty;
@@ -16,7 +14,6 @@ import liquibase.database.Database;
 import liquibase.exception.RollbackImpossibleException;
 import liquibase.exception.UnexpectedLiquibaseException;
 import liquibase.exception.ValidationErrors;
-import liquibase.exception.Warnings;
 import liquibase.statement.SqlStatement;
 import liquibase.statement.core.CommentStatement;
 import liquibase.statement.core.RawSqlStatement;
@@ -55,7 +52,7 @@ import java.util.zip.CRC32;
                 + "Other databases fall back to addNotNullConstraint.",
         priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class AddNotNullConstraintOnlineChange extends AbstractChange {
+public class AddNotNullConstraintOnlineChange extends OnlineChange {
 
     public static final String NAME = "addNotNullConstraintOnline";
 
@@ -131,18 +128,6 @@ public class AddNotNullConstraintOnlineChange extends AbstractChange {
     }
 
     @Override
-    public boolean generateStatementsVolatile(Database database) {
-        // on PostgreSQL the steps depend on what an earlier run left; never let Liquibase call
-        // generateStatements just to look at the statements, which would run them
-        return true;
-    }
-
-    @Override
-    public boolean supportsRollback(Database database) {
-        return true;
-    }
-
-    @Override
     public ValidationErrors validate(Database database) {
         ValidationErrors errors = super.validate(database);
         OnlineChangeSupport.requireOutsideTransaction(errors, this, NAME,
@@ -163,15 +148,6 @@ public class AddNotNullConstraintOnlineChange extends AbstractChange {
             }
         }
         return errors;
-    }
-
-    @Override
-    public Warnings warn(Database database) {
-        Warnings warnings = super.warn(database);
-        if (!OnlineChangeSupport.isPostgres(database)) {
-            warnings.addWarning(fallbackWarning(database));
-        }
-        return warnings;
     }
 
     @Override
@@ -218,11 +194,6 @@ public class AddNotNullConstraintOnlineChange extends AbstractChange {
     }
 
     @Override
-    public String getSerializedObjectNamespace() {
-        return ExpandContractNamespaceDetails.NAMESPACE;
-    }
-
-    @Override
     public String[] getExcludedFieldFilters(ChecksumVersion version) {
         // tuning how the change waits for locks does not change what it does
         return new String[] {"lockTimeout", "maxAttempts"};
@@ -259,7 +230,8 @@ public class AddNotNullConstraintOnlineChange extends AbstractChange {
         return change;
     }
 
-    private String fallbackWarning(Database database) {
+    @Override
+    String fallbackWarning(Database database) {
         return NAME + " on " + tableName + "." + columnName + ": " + database.getDisplayName() + " is not PostgreSQL, so it runs "
                 + "Liquibase's plain addNotNullConstraint, which may lock the table while it checks every row.";
     }

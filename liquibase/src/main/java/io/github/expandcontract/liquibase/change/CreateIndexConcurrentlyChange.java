@@ -1,10 +1,8 @@
 package io.github.expandcontract.liquibase.change;
 
-import io.github.expandcontract.liquibase.ExpandContractNamespaceDetails;
 import io.github.expandcontract.liquibase.LiquibaseJdbc;
 import liquibase.ChecksumVersion;
 import liquibase.Scope;
-import liquibase.change.AbstractChange;
 import liquibase.change.AddColumnConfig;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeWithColumns;
@@ -17,7 +15,6 @@ import liquibase.database.Database;
 import liquibase.exception.RollbackImpossibleException;
 import liquibase.exception.UnexpectedLiquibaseException;
 import liquibase.exception.ValidationErrors;
-import liquibase.exception.Warnings;
 import liquibase.logging.Logger;
 import liquibase.sql.Sql;
 import liquibase.sqlgenerator.SqlGeneratorFactory;
@@ -53,7 +50,7 @@ import java.util.regex.Pattern;
                 + "index left by an earlier failed run is dropped and rebuilt. Other databases fall back to createIndex.",
         priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "index")
-public class CreateIndexConcurrentlyChange extends AbstractChange implements ChangeWithColumns<AddColumnConfig> {
+public class CreateIndexConcurrentlyChange extends OnlineChange implements ChangeWithColumns<AddColumnConfig> {
 
     public static final String NAME = "createIndexConcurrently";
 
@@ -173,18 +170,6 @@ public class CreateIndexConcurrentlyChange extends AbstractChange implements Cha
     }
 
     @Override
-    public boolean generateStatementsVolatile(Database database) {
-        // on PostgreSQL what runs depends on what an earlier run left; never let Liquibase call
-        // generateStatements just to look at the statements, which would run them
-        return true;
-    }
-
-    @Override
-    public boolean supportsRollback(Database database) {
-        return true;
-    }
-
-    @Override
     public ValidationErrors validate(Database database) {
         ValidationErrors errors = super.validate(database);
         OnlineChangeSupport.requireOutsideTransaction(errors, this, NAME,
@@ -199,15 +184,6 @@ public class CreateIndexConcurrentlyChange extends AbstractChange implements Cha
                     + " under an ACCESS EXCLUSIVE lock; remove it (and run CLUSTER in a maintenance window if you need it)");
         }
         return errors;
-    }
-
-    @Override
-    public Warnings warn(Database database) {
-        Warnings warnings = super.warn(database);
-        if (!OnlineChangeSupport.isPostgres(database)) {
-            warnings.addWarning(fallbackWarning(database));
-        }
-        return warnings;
     }
 
     @Override
@@ -255,11 +231,6 @@ public class CreateIndexConcurrentlyChange extends AbstractChange implements Cha
     }
 
     @Override
-    public String getSerializedObjectNamespace() {
-        return ExpandContractNamespaceDetails.NAMESPACE;
-    }
-
-    @Override
     public String[] getExcludedFieldFilters(ChecksumVersion version) {
         return new String[] {"associatedWith", "using"};
     }
@@ -301,7 +272,8 @@ public class CreateIndexConcurrentlyChange extends AbstractChange implements Cha
         return matcher.replaceFirst("CREATE " + (matcher.group(1) == null ? "" : "UNIQUE ") + "INDEX CONCURRENTLY ");
     }
 
-    private String fallbackWarning(Database database) {
+    @Override
+    String fallbackWarning(Database database) {
         return NAME + " " + indexName + ": " + database.getDisplayName() + " is not PostgreSQL, so it runs Liquibase's plain "
                 + "createIndex, which may block writes to " + tableName + " while the index is built.";
     }

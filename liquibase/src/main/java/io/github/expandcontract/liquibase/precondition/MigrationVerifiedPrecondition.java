@@ -1,6 +1,5 @@
 package io.github.expandcontract.liquibase.precondition;
 
-import io.github.expandcontract.liquibase.ExpandContractNamespaceDetails;
 import io.github.expandcontract.liquibase.LiquibaseJdbc;
 import io.github.expandcontract.state.MigrationStateStore;
 import io.github.expandcontract.verify.VerificationRepository;
@@ -12,9 +11,6 @@ import liquibase.changelog.visitor.ChangeExecListener;
 import liquibase.database.Database;
 import liquibase.exception.PreconditionErrorException;
 import liquibase.exception.PreconditionFailedException;
-import liquibase.exception.ValidationErrors;
-import liquibase.exception.Warnings;
-import liquibase.precondition.AbstractPrecondition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,39 +20,13 @@ import java.sql.SQLException;
  * {@value MigrationStateStore#VERIFICATION_TABLE}, PASSED. Guards a changeset that drops the old
  * column or otherwise relies on every row having been copied.
  */
-public class MigrationVerifiedPrecondition extends AbstractPrecondition {
+public class MigrationVerifiedPrecondition extends MigrationPrecondition {
 
     public static final String NAME = "migrationVerified";
-
-    private String migration;
-
-    /** The migration id, as in {@code @DualWrite(migration = ...)}. */
-    public String getMigration() {
-        return migration;
-    }
-
-    public void setMigration(String migration) {
-        this.migration = migration;
-    }
 
     @Override
     public String getName() {
         return NAME;
-    }
-
-    @Override
-    public String getSerializedObjectNamespace() {
-        return ExpandContractNamespaceDetails.NAMESPACE;
-    }
-
-    @Override
-    public Warnings warn(Database database) {
-        return new Warnings();
-    }
-
-    @Override
-    public ValidationErrors validate(Database database) {
-        return new ValidationErrors(this).checkRequiredField("migration", migration);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.github.expandcontract.liquibase.precondition;
 
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.liquibase.DurationAttribute;
-import io.github.expandcontract.liquibase.ExpandContractNamespaceDetails;
 import io.github.expandcontract.liquibase.LiquibaseJdbc;
 import io.github.expandcontract.phase.Phase;
 import liquibase.changelog.ChangeLogParameters;
@@ -13,8 +12,6 @@ import liquibase.database.Database;
 import liquibase.exception.PreconditionErrorException;
 import liquibase.exception.PreconditionFailedException;
 import liquibase.exception.ValidationErrors;
-import liquibase.exception.Warnings;
-import liquibase.precondition.AbstractPrecondition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,23 +27,13 @@ import java.util.List;
  * {@code expand-contract.migrations.<id>.phase} (Liquibase also reads it from a system property of
  * that name); unset means {@code expand}, as it does for the application.
  */
-public class NoOldColumnWritersPrecondition extends AbstractPrecondition {
+public class NoOldColumnWritersPrecondition extends MigrationPrecondition {
 
     public static final String NAME = "noOldColumnWriters";
 
     static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
 
-    private String migration;
     private String heartbeatTimeout;
-
-    /** The migration id, as in {@code @DualWrite(migration = ...)}. */
-    public String getMigration() {
-        return migration;
-    }
-
-    public void setMigration(String migration) {
-        this.migration = migration;
-    }
 
     /** How long after its last heartbeat an instance still counts as live; default 60s. */
     public String getHeartbeatTimeout() {
@@ -63,18 +50,8 @@ public class NoOldColumnWritersPrecondition extends AbstractPrecondition {
     }
 
     @Override
-    public String getSerializedObjectNamespace() {
-        return ExpandContractNamespaceDetails.NAMESPACE;
-    }
-
-    @Override
-    public Warnings warn(Database database) {
-        return new Warnings();
-    }
-
-    @Override
     public ValidationErrors validate(Database database) {
-        ValidationErrors errors = new ValidationErrors(this).checkRequiredField("migration", migration);
+        ValidationErrors errors = super.validate(database);
         try {
             timeout();
         } catch (IllegalArgumentException e) {
