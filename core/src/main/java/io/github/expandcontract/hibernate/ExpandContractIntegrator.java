@@ -65,7 +65,7 @@ public final class ExpandContractIntegrator implements Integrator {
 
     @Override
     public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor sessionFactory) {
-        List<Migration> migrations = new MigrationDiscovery(settings, metadata, sessionFactory.getWrapperOptions()).discover();
+        List<Migration> migrations = new MigrationDiscovery(settings, metadata).discover();
         this.catalog = catalog.with(migrations);
         if (migrations.isEmpty()) {
             return;

@@ -14,7 +14,6 @@ import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Table;
-import org.hibernate.type.descriptor.WrapperOptions;
 import org.hibernate.type.descriptor.converter.spi.BasicValueConverter;
 import org.hibernate.type.descriptor.java.JavaType;
 
@@ -43,17 +42,10 @@ final class MigrationDiscovery {
 
     private final ExpandContractSettings settings;
     private final Metadata metadata;
-    private final WrapperOptions wrapperOptions;
 
     MigrationDiscovery(ExpandContractSettings settings, Metadata metadata) {
-        this(settings, metadata, null);
-    }
-
-    /** @param wrapperOptions how Hibernate unwraps values for JDBC; lets a {@code @FillNulls} value be bound by the backfill */
-    MigrationDiscovery(ExpandContractSettings settings, Metadata metadata, WrapperOptions wrapperOptions) {
         this.settings = settings;
         this.metadata = metadata;
-        this.wrapperOptions = wrapperOptions;
     }
 
     /** One {@code @DualWrite} field as one entity maps it (an inherited field appears once per entity). */
@@ -395,19 +387,20 @@ final class MigrationDiscovery {
         return new FillDeclaration(entity, field, annotation, property, value, jdbcValue(resolution, value));
     }
 
-    /** The value as the JDBC driver binds it: through an {@code AttributeConverter}, then unwrapped like Hibernate binds it. */
+    /**
+     * The value as the JDBC driver binds it: through an {@code AttributeConverter}, then unwrapped to
+     * the Java class the column's JDBC type prefers (an enum's name for VARCHAR, its ordinal for a
+     * number). The session factory's {@code WrapperOptions} do not exist yet while it is built; the
+     * unwrapping of these value types does not use them.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object jdbcValue(BasicValue.Resolution<?> resolution, Object value) {
+    private static Object jdbcValue(BasicValue.Resolution<?> resolution, Object value) {
         BasicValueConverter converter = resolution.getValueConverter();
         Object relational = converter == null ? value : converter.toRelationalValue(value);
-        if (wrapperOptions == null || relational == null) {
-            return relational;
-        }
         try {
-            Class<?> jdbcClass = resolution.getJdbcType().getPreferredJavaTypeClass(wrapperOptions);
+            Class<?> jdbcClass = resolution.getJdbcType().getPreferredJavaTypeClass(null);
             return jdbcClass == null ? relational
-                    : ((JavaType) resolution.getRelationalJavaType()).unwrap(relational, jdbcClass,
-                    wrapperOptions);
+                    : ((JavaType) resolution.getRelationalJavaType()).unwrap(relational, jdbcClass, null);
         } catch (RuntimeException e) {
             return relational; // bound as it is; the JDBC driver converts the common types
         }
