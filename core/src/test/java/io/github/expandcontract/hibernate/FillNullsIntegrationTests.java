@@ -163,6 +163,29 @@ class FillNullsIntegrationTests {
     }
 
     @Test
+    void mergeOfADetachedEntityAndStatelessSessionWritesAreFilledToo() {
+        try (SessionFactory sf = start(Phase.BACKFILL, new TestSessionFactories.SqlLog())) {
+            Order detached = sf.fromTransaction(session -> session.find(Order.class, 4L));
+            assertThat(detached.status).isEqualTo(Status.PAID);
+            detached.status = null;
+            Order merged = sf.fromTransaction(session -> session.merge(detached));
+            assertThat(merged.status).isEqualTo(Status.NEW);
+            assertThat(column("select status from fill_orders where id = 4")).isEqualTo("NEW");
+
+            sf.inStatelessTransaction(session -> {
+                Ticket ticket = new Ticket();
+                ticket.id = 2001L;
+                session.insert(ticket);
+                Order order = session.get(Order.class, 5L);
+                order.note = "stateless";
+                session.update(order);
+            });
+            assertThat(column("select priority from fill_tickets where id = 2001")).isEqualTo("3");
+            assertThat(column("select status || ' ' || note from fill_orders where id = 5")).isEqualTo("NEW stateless");
+        }
+    }
+
+    @Test
     void expandChangesNothing() {
         try (SessionFactory sf = start(Phase.EXPAND, new TestSessionFactories.SqlLog())) {
             sf.inTransaction(session -> {
