@@ -4,7 +4,6 @@ import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.phase.Phase;
 import org.hibernate.engine.spi.EntityEntry;
-import org.hibernate.engine.spi.SelfDirtinessTracker;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.Status;
 import org.hibernate.event.spi.FlushEntityEvent;
@@ -113,11 +112,8 @@ final class FillNullsEventListener implements PreLoadEventListener, FlushEntityE
             // only a field set to NULL: a NULL the row was loaded with must not turn a clean entity dirty
             if (property.fillsWrites() && persister.getValue(entity, property.index()) == null
                     && entry.getLoadedState()[property.index()] != null) {
-                persister.setValue(entity, property.index(), property.value(persister.getFactory()));
-                // an enhanced entity's dirty set comes from its tracker, which setValue does not update
-                if (entity instanceof SelfDirtinessTracker tracker) {
-                    tracker.$$_hibernate_trackChange(property.migration().newProperty());
-                }
+                DualWriteEventListener.setIfDifferent(persister, entity, property.index(), null,
+                        property.value(persister.getFactory()), property.migration().newProperty());
             }
         }
     }

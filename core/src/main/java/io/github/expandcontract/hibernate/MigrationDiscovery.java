@@ -92,18 +92,9 @@ final class MigrationDiscovery {
         String migration = annotation.migration();
         String entityLabel = field.getDeclaringClass().getSimpleName();
         String fieldName = field.getName();
-        if (migration.isBlank()) {
-            throw new MigrationConfigurationException("", entityLabel, fieldName, "@DualWrite has an empty migration id.",
-                    "give the migration an id, e.g. @DualWrite(migration = \"customer-email\", from = \"...\").");
-        }
-        Property newProperty = findProperty(entity, fieldName);
-        if (newProperty == null || Modifier.isStatic(field.getModifiers())) {
-            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
-                    "the @DualWrite field is not a persistent property of " + entity.getEntityName()
-                            + " (is it @Transient, static, or not mapped?).",
-                    "put @DualWrite on the field mapped to the NEW column (with @Column(name = \"...\")).");
-        }
-        requireBasic(migration, entityLabel, fieldName, newProperty, "the @DualWrite field");
+        Property newProperty = annotatedProperty(entity, field, migration, "@DualWrite",
+                "@DualWrite(migration = \"customer-email\", from = \"...\")",
+                "put @DualWrite on the field mapped to the NEW column (with @Column(name = \"...\")).");
         String from = annotation.from();
         if (from.equals(fieldName)) {
             throw new MigrationConfigurationException(migration, entityLabel, fieldName,
@@ -131,6 +122,24 @@ final class MigrationDiscovery {
         }
         checkTypes(migration, entityLabel, fieldName, entity.getMappedClass(), annotation, oldProperty, newProperty);
         return new Declaration(entity, field, annotation, newProperty, oldProperty);
+    }
+
+    /** The annotated field's persistent property, after checking the id and that it is a basic single-column one. */
+    private static Property annotatedProperty(PersistentClass entity, Field field, String migration, String annotation,
+                                              String example, String placementFix) {
+        String entityLabel = field.getDeclaringClass().getSimpleName();
+        if (migration.isBlank()) {
+            throw new MigrationConfigurationException("", entityLabel, field.getName(), annotation + " has an empty migration id.",
+                    "give the migration an id, e.g. " + example + ".");
+        }
+        Property property = findProperty(entity, field.getName());
+        if (property == null || Modifier.isStatic(field.getModifiers())) {
+            throw new MigrationConfigurationException(migration, entityLabel, field.getName(),
+                    "the " + annotation + " field is not a persistent property of " + entity.getEntityName()
+                            + " (is it @Transient, static, or not mapped?).", placementFix);
+        }
+        requireBasic(migration, entityLabel, field.getName(), property, "the " + annotation + " field");
+        return property;
     }
 
     private static void requireBasic(String migration, String entity, String field, Property property, String what) {
@@ -346,18 +355,9 @@ final class MigrationDiscovery {
         String migration = annotation.migration();
         String entityLabel = field.getDeclaringClass().getSimpleName();
         String fieldName = field.getName();
-        if (migration.isBlank()) {
-            throw new MigrationConfigurationException("", entityLabel, fieldName, "@FillNulls has an empty migration id.",
-                    "give the migration an id, e.g. @FillNulls(migration = \"order-status\", value = \"...\").");
-        }
-        Property property = findProperty(entity, fieldName);
-        if (property == null || Modifier.isStatic(field.getModifiers())) {
-            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
-                    "the @FillNulls field is not a persistent property of " + entity.getEntityName()
-                            + " (is it @Transient, static, or not mapped?).",
-                    "put @FillNulls on the field mapped to the column that is to become NOT NULL.");
-        }
-        requireBasic(migration, entityLabel, fieldName, property, "the @FillNulls field");
+        Property property = annotatedProperty(entity, field, migration, "@FillNulls",
+                "@FillNulls(migration = \"order-status\", value = \"...\")",
+                "put @FillNulls on the field mapped to the column that is to become NOT NULL.");
         if (field.isAnnotationPresent(DualWrite.class)) {
             throw new MigrationConfigurationException(migration, entityLabel, fieldName,
                     "the field carries both @FillNulls and @DualWrite.",

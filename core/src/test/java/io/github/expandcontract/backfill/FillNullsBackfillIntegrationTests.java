@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -39,19 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.github.expandcontract.backfill.BackfillChildProcess.FILLED;
-import static io.github.expandcontract.backfill.BackfillChildProcess.TABLE;
-import static io.github.expandcontract.backfill.BackfillChildProcess.describe;
-import static io.github.expandcontract.backfill.BackfillChildProcess.logFile;
 import static io.github.expandcontract.backfill.BackfillChildProcess.read;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.AUDIT;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.backendsOf;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.queryLong;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.rowsProcessed;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.rowsWrittenBy;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.rowsWrittenMoreThanOnce;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.state;
-import static io.github.expandcontract.backfill.BackfillCrashSupport.verificationStatus;
 import static io.github.expandcontract.backfill.BackfillTestSupport.await;
 import static io.github.expandcontract.backfill.BackfillTestSupport.awaitVerification;
 import static io.github.expandcontract.backfill.BackfillTestSupport.count;
@@ -60,8 +47,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The backfill of a {@code @FillNulls} migration: keyset batches of {@code UPDATE .. SET status = ?
- * WHERE <window> AND status IS NULL} while the application writes, a verification that counts the
- * NULLs left, and a runner killed mid-run whose successor resumes from the checkpoint.
+ * WHERE <window> AND status IS NULL} while the application writes, and a verification that counts
+ * the NULLs left. (A runner killed mid-run: {@link BackfillCrashIntegrationTests}.)
  */
 class FillNullsBackfillIntegrationTests {
 
@@ -85,7 +72,6 @@ class FillNullsBackfillIntegrationTests {
             Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(10), 0.5);
 
     PostgresTestDatabase db;
-    final List<Process> children = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -93,11 +79,7 @@ class FillNullsBackfillIntegrationTests {
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        for (Process child : children) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
-        }
+    void tearDown() {
         db.close();
     }
 
@@ -178,14 +160,7 @@ class FillNullsBackfillIntegrationTests {
                 await("writers committing", () -> oracle.size() >= 50, Duration.ofSeconds(30));
                 phase.set(1);
                 coordinator.start();
-                await("backfill COMPLETED", () -> {
-                    BackfillProgress p = coordinator.progress(MIGRATION);
-                    assertThat(p.status()).as("backfill status (last error: %s)", p.lastError()).isNotEqualTo(BackfillStatus.FAILED);
-                    if (p.lastKey() != null) {
-                        frontier.set(Long.parseLong(p.lastKey()));
-                    }
-                    return p.status() == BackfillStatus.COMPLETED;
-                }, Duration.ofSeconds(120));
+                BackfillTestSupport.awaitCompleted(coordinator, MIGRATION, frontier, Duration.ofSeconds(120));
                 phase.set(2);
                 for (Future<?> writer : writers) {
                     writer.get(1, TimeUnit.MINUTES);
@@ -235,53 +210,4 @@ class FillNullsBackfillIntegrationTests {
         start(Phase.READ_NEW);
     }
 
-    /**
-     * The runner is killed with SIGKILL mid-run; a second instance takes over after the lease
-     * expires, resumes after the committed checkpoint, and every NULL is filled exactly once: a
-     * window redone after the kill finds its committed rows no longer NULL.
-     */
-    @Test
-    void aRunnerKilledMidRunIsReplacedAndTheSuccessorFillsTheRestExactlyOnce() throws Exception {
-        int rows = 30_000;
-        BackfillCrashSupport.seed(db, rows);
-        Path log1 = logFile("fill-nulls-child-1");
-        Process child1 = launch("fill-child-1", 10_000, log1);
-        BackfillCrashSupport.await(() -> {
-            assertThat(child1.isAlive()).as("child 1 still running: %s", describe(child1, log1)).isTrue();
-            return rowsProcessed(db) >= rows / 5;
-        }, Duration.ofSeconds(90), () -> "child 1 never reached 20%: " + describe(child1, log1));
-        child1.destroyForcibly();
-        assertThat(child1.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(child1.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
-        BackfillCrashSupport.await(() -> backendsOf(db, "fill-child-1") == 0, Duration.ofSeconds(15),
-                () -> "sessions of the killed child remain");
-        BackfillCrashSupport.StateRow checkpoint = state(db);
-        assertThat(checkpoint.status()).isEqualTo("RUNNING");
-        assertThat(checkpoint.rowsProcessed()).isLessThan(rows);
-        assertThat(rowsWrittenBy(db, "fill-child-1")).as("rows child 1 filled in committed transactions")
-                .isEqualTo(checkpoint.rowsProcessed());
-        assertThat(queryLong(db, "select count(*) from " + TABLE + " where label_copy is null"))
-                .isEqualTo(rows - checkpoint.rowsProcessed());
-
-        Path log2 = logFile("fill-nulls-child-2");
-        Process child2 = launch("fill-child-2", 0, log2);
-        assertThat(child2.waitFor(120, TimeUnit.SECONDS)).as("child 2 finished: %s", describe(child2, log2)).isTrue();
-        assertThat(child2.exitValue()).as(describe(child2, log2)).isZero();
-        assertThat(read(log2)).contains("backfill resumed after key " + checkpoint.lastKey() + " (");
-
-        assertThat(state(db).status()).isEqualTo("COMPLETED");
-        assertThat(state(db).rowsProcessed()).isEqualTo(rows);
-        assertThat(state(db).rowsCopied()).isEqualTo(rows);
-        assertThat(verificationStatus(db)).isEqualTo("PASSED checked=" + rows + " mismatches=0");
-        assertThat(queryLong(db, "select count(*) from " + TABLE + " where label_copy is distinct from '" + FILLED + "'")).isZero();
-        assertThat(queryLong(db, "select count(distinct id) from " + AUDIT)).isEqualTo(rows);
-        assertThat(rowsWrittenMoreThanOnce(db)).as("no row filled twice").isZero();
-        assertThat(rowsWrittenBy(db, "fill-child-2")).isEqualTo(rows - checkpoint.rowsProcessed());
-    }
-
-    private Process launch(String instanceId, double maxRowsPerSecond, Path log) throws Exception {
-        Process process = BackfillChildProcess.launch(db, instanceId, 3, 500, maxRowsPerSecond, Duration.ZERO, true, log);
-        children.add(process);
-        return process;
-    }
 }
