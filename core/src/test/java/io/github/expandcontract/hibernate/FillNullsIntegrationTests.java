@@ -1,10 +1,20 @@
 package io.github.expandcontract.hibernate;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.expandcontract.DualWrite;
 import io.github.expandcontract.FillNulls;
+import io.github.expandcontract.backfill.BackfillCoordinator;
+import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.migration.MigrationConfigurationException;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
+import io.github.expandcontract.verify.VerificationStatus;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -16,13 +26,16 @@ import org.hibernate.SessionFactory;
 import org.hibernate.StaleStateException;
 import org.hibernate.annotations.DynamicInsert;
 import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.type.YesNoConverter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +81,34 @@ class FillNullsIntegrationTests {
         String note;
         @Column(name = "priority") @FillNulls(migration = "ticket-priority", value = "3") Integer priority;
         @Version int version;
+    }
+
+    /** The value as the column stores it: an ordinal, and the 'Y' of Hibernate's YesNoConverter. */
+    @Entity(name = "FillCode")
+    @Table(name = "fill_codes")
+    public static class Code {
+        @Id Long id;
+        @Enumerated(EnumType.ORDINAL) @Column(name = "level") @FillNulls(migration = "code-level", value = "PAID") Status level;
+        @Convert(converter = YesNoConverter.class) @Column(name = "active") @FillNulls(migration = "code-active", value = "true")
+        Boolean active;
+    }
+
+    @Entity(name = "BothAnnotations")
+    @Table(name = "fill_orders")
+    public static class BothAnnotations {
+        @Id Long id;
+        String note;
+        @Column(name = "status") @FillNulls(migration = "both", value = "x") @DualWrite(migration = "both-move", from = "note")
+        String status;
+    }
+
+    @Entity(name = "SharedId")
+    @Table(name = "fill_orders")
+    public static class SharedId {
+        @Id Long id;
+        String note;
+        @FillNulls(migration = "shared", value = "x") String status;
+        @Column(name = "version") @DualWrite(migration = "shared", from = "note") String noteCopy;
     }
 
     @Entity(name = "BadValue")
@@ -346,6 +387,65 @@ class FillNullsIntegrationTests {
                 .hasMessageContaining("expand-contract migration 'bad-value' (entity BadValue, field status)")
                 .hasMessageContaining("value = \"NEWW\" is not a Status")
                 .hasMessageContaining("Fix: give value as the text of a Status constant, one of [NEW, PAID, SHIPPED]");
+    }
+
+    @Test
+    void theBackfillBindsTheValueAsTheColumnStoresItAndTheVerificationFindsNoNull() throws Exception {
+        db.execute("create table fill_codes (id bigint primary key, level smallint, active char(1))",
+                "insert into fill_codes select g, case when g % 2 = 0 then 2 end, null from generate_series(1, 100) g");
+        ExpandContractIntegrator integrator = new ExpandContractIntegrator(
+                new ExpandContractSettings(Map.of("code-level", Phase.BACKFILL, "code-active", Phase.BACKFILL)));
+        try (SessionFactory sf = TestSessionFactories.build(db, integrator, Map.of(), Code.class);
+             BackfillCoordinator coordinator = new BackfillCoordinator(db.dataSource(), integrator.catalog(),
+                     id -> BackfillSettings.DEFAULTS.withTrafficYield(Duration.ofMillis(10), 1), "fill-test")) {
+            coordinator.start();
+            for (String migration : List.of("code-level", "code-active")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (coordinator.verification(migration).status() != VerificationStatus.PASSED) {
+                    assertThat(coordinator.progress(migration).lastError()).as(migration).isNull();
+                    assertThat(System.nanoTime()).as("%s verified in time", migration).isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+            }
+            sf.inTransaction(session -> {
+                Code code = session.find(Code.class, 1L);
+                assertThat(code.level).isEqualTo(Status.PAID);
+                assertThat(code.active).isTrue();
+            });
+        }
+        assertThat(column("select count(*) from fill_codes where level = 1 and active = 'Y'")).isEqualTo("50");
+        assertThat(column("select count(*) from fill_codes where level = 2 and active = 'Y'")).isEqualTo("50");
+    }
+
+    @Test
+    void contractLogsWhetherTheColumnIsNotNullYet() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger schemaCheck = (Logger) LoggerFactory.getLogger(SchemaCheck.class);
+        schemaCheck.addAppender(log);
+        try {
+            TestSessionFactories.build(db, Map.of("order-status", Phase.CONTRACT), Map.of(), Order.class).close();
+            db.execute("update fill_orders set status = 'NEW' where status is null", "alter table fill_orders alter column status set not null");
+            TestSessionFactories.build(db, Map.of("order-status", Phase.CONTRACT), Map.of(), Order.class).close();
+        } finally {
+            schemaCheck.detachAppender(log);
+        }
+        assertThat(log.list).hasSize(2);
+        assertThat(log.list.get(0).getLevel()).isEqualTo(Level.WARN);
+        assertThat(log.list.get(0).getFormattedMessage()).contains("'order-status': phase contract, but column status of table")
+                .contains("is still nullable. Add the constraint with the Liquibase change addNotNullConstraintOnline");
+        assertThat(log.list.get(1).getLevel()).isEqualTo(Level.INFO);
+        assertThat(log.list.get(1).getFormattedMessage()).contains("column status of table").contains("is NOT NULL; the migration is done");
+    }
+
+    @Test
+    void aFieldInADualWriteMigrationOrAnIdSharedWithOneFailsStartup() {
+        assertThatThrownBy(() -> TestSessionFactories.build(db, Map.of(), Map.of(), BothAnnotations.class))
+                .isInstanceOf(MigrationConfigurationException.class)
+                .hasMessageContaining("(entity BothAnnotations, field status): the field carries both @FillNulls and @DualWrite.");
+        assertThatThrownBy(() -> TestSessionFactories.build(db, Map.of(), Map.of(), SharedId.class))
+                .isInstanceOf(MigrationConfigurationException.class)
+                .hasMessageContaining("the migration id 'shared' is used by a @DualWrite and a @FillNulls annotation.");
     }
 
     @Test
