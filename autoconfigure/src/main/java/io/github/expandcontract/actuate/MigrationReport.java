@@ -15,17 +15,22 @@ import java.util.List;
  * One migration as the {@code expandcontract} endpoint shows it: what it moves, the phase this
  * instance runs it in, the shared backfill and verification state, and the live instances.
  *
+ * @param oldColumn the old column; for a {@code fill-nulls} migration the one column it fills (= newColumn)
  * @param phase     the phase the answering instance runs the migration in
  * @param instances every live instance (the answering one included) with its own phase
+ * @param kind      {@code move-column} ({@code @DualWrite}) or {@code fill-nulls} ({@code @FillNulls})
+ * @param fillValue the value a {@code fill-nulls} migration writes instead of NULL, as text; null for a column move
  */
 public record MigrationReport(String id, String entity, String table, String oldColumn, String newColumn, String phase,
-                              Backfill backfill, Verification verification, List<Instance> instances) {
+                              Backfill backfill, Verification verification, List<Instance> instances, String kind,
+                              @Nullable String fillValue) {
 
     static MigrationReport of(Migration migration, BackfillProgress progress, VerificationResult verification,
                               List<LiveInstance> live, String selfId) {
         return new MigrationReport(migration.id(), migration.entity(), migration.table().toString(), migration.oldColumn(),
                 migration.newColumn(), migration.phase().configName(), Backfill.of(progress), Verification.of(verification),
-                live.stream().map(instance -> Instance.of(instance, selfId)).toList());
+                live.stream().map(instance -> Instance.of(instance, selfId)).toList(), migration.kind().configName(),
+                migration.fillsNulls() ? String.valueOf(migration.fillValue()) : null);
     }
 
     /**

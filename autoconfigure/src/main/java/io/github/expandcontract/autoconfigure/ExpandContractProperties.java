@@ -22,13 +22,13 @@ import java.util.Map;
 public class ExpandContractProperties implements Validator {
 
     /**
-     * Whether to enable expand-contract. When disabled, @DualWrite fields are ordinary mapped
-     * fields: nothing is kept in sync and nothing is checked at startup.
+     * Whether to enable expand-contract. When disabled, @DualWrite and @FillNulls fields are
+     * ordinary mapped fields: nothing is kept in sync or filled, and nothing is checked at startup.
      */
     private boolean enabled = true;
 
     /**
-     * Migrations by id, the migration attribute of @DualWrite (for example "owner-phone").
+     * Migrations by id, the migration attribute of @DualWrite or @FillNulls (for example "owner-phone").
      * Every id configured here must be declared by an entity.
      */
     private final Map<String, MigrationProperties> migrations = new LinkedHashMap<>();

@@ -19,6 +19,9 @@ import java.util.Objects;
  *   each row, so a concurrent dual write is never overwritten with a stale value.</li>
  *   <li>Through the Java converter: read the window, convert, and write back with compare-and-set
  *   on the old value, so a row the application changed meanwhile (and dual-wrote) is left alone.</li>
+ *   <li>{@code @FillNulls} (in SQL too): one UPDATE per window that writes the value where the column
+ *   IS NULL. The database re-checks IS NULL when it locks each row, so a value the application wrote
+ *   meanwhile is never overwritten; {@code copied} counts the rows filled.</li>
  * </ul>
  */
 public abstract sealed class BatchCopier {
@@ -47,11 +50,16 @@ public abstract sealed class BatchCopier {
         @Override
         Result copy(Connection connection, Object afterKey, KeysetTable.Window window) throws SQLException {
             Migration m = keyset.migration;
-            String sql = KeysetTable.SQL_MARKER + "update " + keyset.table + " set " + m.newColumn() + " = " + m.newValueSql()
-                    + " where " + keyset.windowPredicate(afterKey)
-                    + " and " + m.newColumn() + " is distinct from " + m.newValueSql();
+            // a @FillNulls value is bound (only where the column IS NULL); a move's value is SQL of the old column
+            String sql = KeysetTable.SQL_MARKER + "update " + keyset.table + " set " + m.newColumn() + " = "
+                    + (m.fillsNulls() ? "?" : m.newValueSql()) + " where " + keyset.windowPredicate(afterKey)
+                    + " and " + m.mismatchCondition();
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                keyset.bindWindow(ps, 1, afterKey, window.lastKey());
+                int index = 1;
+                if (m.fillsNulls()) {
+                    ps.setObject(index++, m.fillJdbcValue());
+                }
+                keyset.bindWindow(ps, index, afterKey, window.lastKey());
                 return new Result(window.rows(), ps.executeUpdate(), 0, List.of());
             }
         }

@@ -115,7 +115,7 @@ final class DualWriteEventListener implements PreLoadEventListener, FlushEntityE
         }
     }
 
-    private static void setIfDifferent(EntityPersister persister, Object entity, int index, Object current, Object value, String property) {
+    static void setIfDifferent(EntityPersister persister, Object entity, int index, Object current, Object value, String property) {
         if (current != value) {
             persister.setValue(entity, index, value);
             // an enhanced entity's dirty set comes from its tracker, which setValue does not update

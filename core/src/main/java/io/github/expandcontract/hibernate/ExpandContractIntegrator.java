@@ -4,6 +4,7 @@ import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
 import io.github.expandcontract.observe.MigrationObserver;
+import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.state.MigrationStateStore;
 import org.hibernate.SessionFactory;
 import org.hibernate.SessionFactoryObserver;
@@ -80,6 +81,13 @@ public final class ExpandContractIntegrator implements Integrator {
         // after the statement ran: what was really written is counted
         registry.appendListeners(EventType.POST_INSERT, listener);
         registry.appendListeners(EventType.POST_UPDATE, listener);
+        FillNullsEventListener fillNulls = new FillNullsEventListener(observer);
+        if (migrations.stream().anyMatch(Migration::fillsNulls)) {
+            registry.appendListeners(EventType.PRE_LOAD, fillNulls);
+            registry.prependListeners(EventType.FLUSH_ENTITY, fillNulls);
+            registry.prependListeners(EventType.PRE_INSERT, fillNulls);
+            registry.prependListeners(EventType.PRE_UPDATE, fillNulls);
+        }
         sessionFactory.addObserver(new SessionFactoryObserver() {
             @Override
             public void sessionFactoryCreated(SessionFactory factory) {
@@ -87,6 +95,7 @@ public final class ExpandContractIntegrator implements Integrator {
                 SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
                 new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema())).run(openConnection(sfi));
                 listener.bind(bindPersisters(sfi, migrations));
+                fillNulls.bind(sfi, migrations);
                 migrations.forEach(ExpandContractIntegrator::logSummary);
             }
         });
@@ -112,6 +121,9 @@ public final class ExpandContractIntegrator implements Integrator {
         Map<EntityPersister, List<PropertyPair>> pairs = new IdentityHashMap<>();
         Map<String, AtomicBoolean> conflictWarned = new HashMap<>();
         for (Migration migration : migrations) {
+            if (migration.fillsNulls()) {
+                continue; // one column, no pair: FillNullsEventListener's
+            }
             AtomicBoolean warned = conflictWarned.computeIfAbsent(migration.id(), id -> new AtomicBoolean());
             for (String entityName : migration.entityNames()) {
                 EntityPersister persister = sfi.getMappingMetamodel().getEntityDescriptor(entityName);
@@ -127,6 +139,13 @@ public final class ExpandContractIntegrator implements Integrator {
     }
 
     private static void logSummary(Migration m) {
+        if (m.fillsNulls()) {
+            log.info("expand-contract migration '{}': {}.{} (table {}, column {}) becomes NOT NULL, NULL written as {}; in phase {} "
+                            + "writes {}, loads {}", m.id(), m.entity(), m.newProperty(), m.table(), m.newColumn(), m.fillValue(),
+                    m.phase().configName(), m.phase() == Phase.EXPAND ? "unchanged" : "the value instead of NULL",
+                    m.phase().readsNew() ? "show the value instead of NULL" : "unchanged");
+            return;
+        }
         log.info("expand-contract migration '{}': {}.{} -> {} (table {}: {} -> {}) in phase {}: writes {}, reads {}",
                 m.id(), m.entity(), m.oldProperty(), m.newProperty(), m.table(), m.oldColumn(), m.newColumn(),
                 m.phase().configName(),

@@ -2,6 +2,7 @@ package io.github.expandcontract.hibernate;
 
 import io.github.expandcontract.ColumnConverter;
 import io.github.expandcontract.DualWrite;
+import io.github.expandcontract.FillNulls;
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationConfigurationException;
@@ -13,23 +14,29 @@ import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Table;
+import org.hibernate.type.descriptor.converter.spi.BasicValueConverter;
+import org.hibernate.type.descriptor.java.JavaType;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Finds the {@code @DualWrite} fields of a persistence unit in Hibernate's boot model, validates
- * each declaration and its configuration, and takes out of the SQL the column the configured
- * phase must not write.
+ * Finds the {@code @DualWrite} and {@code @FillNulls} fields of a persistence unit in Hibernate's
+ * boot model, validates each declaration and its configuration, and takes out of the SQL the
+ * column the configured phase must not write ({@code @DualWrite} only: a {@code @FillNulls}
+ * column is written in every phase).
  */
 final class MigrationDiscovery {
 
@@ -54,6 +61,7 @@ final class MigrationDiscovery {
 
     List<Migration> discover() {
         Map<String, List<Declaration>> byId = new LinkedHashMap<>();
+        Map<String, List<FillDeclaration>> fillsById = new LinkedHashMap<>();
         for (PersistentClass entity : metadata.getEntityBindings()) {
             Class<?> type = entity.getMappedClass();
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -63,13 +71,20 @@ final class MigrationDiscovery {
                         Declaration declaration = validate(entity, field, annotation);
                         byId.computeIfAbsent(annotation.migration(), id -> new ArrayList<>()).add(declaration);
                     }
+                    FillNulls fill = field.getAnnotation(FillNulls.class);
+                    if (fill != null) {
+                        fillsById.computeIfAbsent(fill.migration(), id -> new ArrayList<>()).add(validateFill(entity, field, fill));
+                    }
                 }
             }
         }
-        checkConfiguredIdsAreDeclared(byId);
+        Set<String> declared = new LinkedHashSet<>(byId.keySet());
+        declared.addAll(fillsById.keySet());
+        checkConfiguredIdsAreDeclared(declared);
         List<Migration> migrations = new ArrayList<>();
         byId.forEach((id, declarations) -> migrations.add(toMigration(id, declarations)));
         checkNoOldPropertyFeedsTwoMigrations(byId);
+        fillsById.forEach((id, declarations) -> migrations.add(toFillMigration(id, declarations, byId)));
         return migrations;
     }
 
@@ -77,18 +92,9 @@ final class MigrationDiscovery {
         String migration = annotation.migration();
         String entityLabel = field.getDeclaringClass().getSimpleName();
         String fieldName = field.getName();
-        if (migration.isBlank()) {
-            throw new MigrationConfigurationException("", entityLabel, fieldName, "@DualWrite has an empty migration id.",
-                    "give the migration an id, e.g. @DualWrite(migration = \"customer-email\", from = \"...\").");
-        }
-        Property newProperty = findProperty(entity, fieldName);
-        if (newProperty == null || Modifier.isStatic(field.getModifiers())) {
-            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
-                    "the @DualWrite field is not a persistent property of " + entity.getEntityName()
-                            + " (is it @Transient, static, or not mapped?).",
-                    "put @DualWrite on the field mapped to the NEW column (with @Column(name = \"...\")).");
-        }
-        requireBasic(migration, entityLabel, fieldName, newProperty, "the @DualWrite field");
+        Property newProperty = annotatedProperty(entity, field, migration, "@DualWrite",
+                "@DualWrite(migration = \"customer-email\", from = \"...\")",
+                "put @DualWrite on the field mapped to the NEW column (with @Column(name = \"...\")).");
         String from = annotation.from();
         if (from.equals(fieldName)) {
             throw new MigrationConfigurationException(migration, entityLabel, fieldName,
@@ -116,6 +122,24 @@ final class MigrationDiscovery {
         }
         checkTypes(migration, entityLabel, fieldName, entity.getMappedClass(), annotation, oldProperty, newProperty);
         return new Declaration(entity, field, annotation, newProperty, oldProperty);
+    }
+
+    /** The annotated field's persistent property, after checking the id and that it is a basic single-column one. */
+    private static Property annotatedProperty(PersistentClass entity, Field field, String migration, String annotation,
+                                              String example, String placementFix) {
+        String entityLabel = field.getDeclaringClass().getSimpleName();
+        if (migration.isBlank()) {
+            throw new MigrationConfigurationException("", entityLabel, field.getName(), annotation + " has an empty migration id.",
+                    "give the migration an id, e.g. " + example + ".");
+        }
+        Property property = findProperty(entity, field.getName());
+        if (property == null || Modifier.isStatic(field.getModifiers())) {
+            throw new MigrationConfigurationException(migration, entityLabel, field.getName(),
+                    "the " + annotation + " field is not a persistent property of " + entity.getEntityName()
+                            + " (is it @Transient, static, or not mapped?).", placementFix);
+        }
+        requireBasic(migration, entityLabel, field.getName(), property, "the " + annotation + " field");
+        return property;
     }
 
     private static void requireBasic(String migration, String entity, String field, Property property, String what) {
@@ -239,13 +263,13 @@ final class MigrationDiscovery {
                 boxed(first.oldProperty().getType().getReturnedClass()), boxed(first.newProperty().getType().getReturnedClass()));
     }
 
-    private void checkConfiguredIdsAreDeclared(Map<String, List<Declaration>> byId) {
+    private void checkConfiguredIdsAreDeclared(Set<String> declared) {
         for (String configured : settings.configuredMigrations()) {
-            if (!byId.containsKey(configured)) {
+            if (!declared.contains(configured)) {
                 throw new MigrationConfigurationException(configured, null, null,
                         "expand-contract.migrations." + configured + " is configured, but no entity declares "
-                                + "@DualWrite(migration = \"" + configured + "\"); declared migrations: "
-                                + (byId.isEmpty() ? "none" : String.join(", ", byId.keySet())) + ".",
+                                + "@DualWrite(migration = \"" + configured + "\") or @FillNulls(migration = \"" + configured
+                                + "\"); declared migrations: " + (declared.isEmpty() ? "none" : String.join(", ", declared)) + ".",
                         "correct the id in the property, or remove expand-contract.migrations." + configured
                                 + " once its @DualWrite annotation is gone.");
             }
@@ -313,6 +337,107 @@ final class MigrationDiscovery {
     private static String propertyNames(PersistentClass entity) {
         return entity.getPropertyClosure().stream().map(Property::getName)
                 .collect(Collectors.toCollection(TreeSet::new)).toString();
+    }
+
+    /** One {@code @FillNulls} field as one entity maps it, with its value converted to the field's type. */
+    private record FillDeclaration(PersistentClass entity, Field field, FillNulls annotation, Property property,
+                                   Object value, Object jdbcValue) {
+        String entityLabel() {
+            return field.getDeclaringClass().getSimpleName();
+        }
+
+        Table table() {
+            return property.getValue().getTable();
+        }
+    }
+
+    private FillDeclaration validateFill(PersistentClass entity, Field field, FillNulls annotation) {
+        String migration = annotation.migration();
+        String entityLabel = field.getDeclaringClass().getSimpleName();
+        String fieldName = field.getName();
+        Property property = annotatedProperty(entity, field, migration, "@FillNulls",
+                "@FillNulls(migration = \"order-status\", value = \"...\")",
+                "put @FillNulls on the field mapped to the column that is to become NOT NULL.");
+        if (field.isAnnotationPresent(DualWrite.class)) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "the field carries both @FillNulls and @DualWrite.",
+                    "finish (contract) the @DualWrite migration first, then make the new column NOT NULL with @FillNulls.");
+        }
+        if (field.getType().isPrimitive()) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "the field has the primitive type " + field.getType().getName() + ", which cannot hold the NULL the column "
+                            + "still has before the backfill.",
+                    "declare it with the wrapper type " + boxed(field.getType()).getSimpleName() + ".");
+        }
+        BasicValue.Resolution<?> resolution = ((BasicValue) property.getValue()).resolve();
+        Class<?> type = boxed(property.getType().getReturnedClass());
+        Object value;
+        try {
+            value = resolution.getDomainJavaType().fromString(annotation.value());
+        } catch (RuntimeException e) {
+            value = e;
+        }
+        if (!type.isInstance(value)) {
+            throw new MigrationConfigurationException(migration, entityLabel, fieldName,
+                    "value = \"" + annotation.value() + "\" is not a " + type.getSimpleName() + " ("
+                            + (value instanceof RuntimeException e ? e.getMessage() : "Hibernate read it as " + value) + ").",
+                    "give value as the text of a " + type.getSimpleName() + (type.isEnum() ? " constant, one of "
+                            + Arrays.toString(type.getEnumConstants()) : " as its toString() writes it") + ".");
+        }
+        return new FillDeclaration(entity, field, annotation, property, value, jdbcValue(resolution, value));
+    }
+
+    /**
+     * The value as the JDBC driver binds it: through an {@code AttributeConverter}, then unwrapped to
+     * the Java class the column's JDBC type prefers (an enum's name for VARCHAR, its ordinal for a
+     * number). The session factory's {@code WrapperOptions} do not exist yet while it is built; the
+     * unwrapping of these value types does not use them.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object jdbcValue(BasicValue.Resolution<?> resolution, Object value) {
+        BasicValueConverter converter = resolution.getValueConverter();
+        Object relational = converter == null ? value : converter.toRelationalValue(value);
+        try {
+            Class<?> jdbcClass = resolution.getJdbcType().getPreferredJavaTypeClass(null);
+            return jdbcClass == null ? relational
+                    : ((JavaType) resolution.getRelationalJavaType()).unwrap(relational, jdbcClass, null);
+        } catch (RuntimeException e) {
+            return relational; // bound as it is; the JDBC driver converts the common types
+        }
+    }
+
+    private Migration toFillMigration(String id, List<FillDeclaration> declarations, Map<String, List<Declaration>> moves) {
+        FillDeclaration first = declarations.get(0);
+        if (moves.containsKey(id)) {
+            throw new MigrationConfigurationException(id, first.entityLabel(), first.field().getName(),
+                    "the migration id '" + id + "' is used by a @DualWrite and a @FillNulls annotation.",
+                    "give each migration its own id.");
+        }
+        for (FillDeclaration other : declarations) {
+            if (!sameTable(first.table(), other.table()) || !other.field().getName().equals(first.field().getName())) {
+                throw new MigrationConfigurationException(id, other.entityLabel(), other.field().getName(),
+                        "two @FillNulls annotations share the migration id '" + id + "' (" + first.entityLabel() + "."
+                                + first.field().getName() + " and " + other.entityLabel() + "." + other.field().getName() + ").",
+                        "give each column its own migration id; a migration fills one column of one table.");
+            }
+            moves.values().stream().flatMap(List::stream)
+                    .filter(d -> d.entity() == other.entity() && (d.oldProperty() == other.property() || d.newProperty() == other.property()))
+                    .findFirst().ifPresent(d -> {
+                        throw new MigrationConfigurationException(id, other.entityLabel(), other.field().getName(),
+                                "the field is also part of the @DualWrite migration '" + d.annotation().migration() + "'.",
+                                "finish (contract) migration '" + d.annotation().migration() + "' first, then fill the NULLs of "
+                                        + "the column that remains.");
+                    });
+        }
+        Table table = first.table();
+        String schema = table.getSchema() != null ? table.getSchema() : defaultSchema();
+        return Migration.fillNulls(id, settings.phaseOf(id),
+                declarations.stream().map(d -> d.entity().getEntityName()).distinct().toList(),
+                first.entityLabel(), first.property().getName(),
+                new Migration.TableName(table.getCatalog(), schema, table.getName(), table.isQuoted()),
+                column(first.property()), singleKeyColumn(table),
+                boxed(first.entity().getIdentifier().getType().getReturnedClass()),
+                boxed(first.property().getType().getReturnedClass()), first.value(), first.jdbcValue());
     }
 
     private static Class<?> boxed(Class<?> type) {

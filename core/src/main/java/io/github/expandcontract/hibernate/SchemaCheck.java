@@ -9,6 +9,8 @@ import io.github.expandcontract.verify.VerificationRepository;
 import io.github.expandcontract.verify.VerificationResult;
 import io.github.expandcontract.verify.VerificationStatus;
 import org.hibernate.HibernateException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,6 +24,8 @@ import java.util.Optional;
  * in it. Then consults the state table: an instance may not go back from {@code contract}.
  */
 final class SchemaCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaCheck.class);
 
     private final List<Migration> migrations;
     private final MigrationStateStore state;
@@ -78,6 +82,10 @@ final class SchemaCheck {
                             + "table by a single-column key.",
                     "copy and verify this table yourself, or add a unique single-column key; composite keys are not supported yet.");
         }
+        if (m.fillsNulls()) {
+            checkColumnToFill(m, columns);
+            return;
+        }
         TableColumns.Column newColumn = columns.column(m.newColumn())
                 .orElseThrow(() -> fail(m, "the new column " + m.newColumn() + " does not exist in table " + table + ".",
                         "add it before deploying this phase, e.g. in an expand changelog: ALTER TABLE " + table
@@ -100,7 +108,26 @@ final class SchemaCheck {
         }
     }
 
+    /** A {@code @FillNulls} column: it exists; in contract, whether the NOT NULL constraint is there yet. */
+    private static void checkColumnToFill(Migration m, TableColumns columns) {
+        TableColumns.Column column = columns.column(m.newColumn())
+                .orElseThrow(() -> fail(m, "the column " + m.newColumn() + " does not exist in table " + m.table() + ", but "
+                                + m.entity() + "." + m.newProperty() + " maps it.",
+                        "check the @Column name of " + m.entity() + "." + m.newProperty() + " and the datasource's schema."));
+        if (m.phase() == Phase.CONTRACT && column.nullable()) {
+            log.warn("expand-contract migration '{}': phase contract, but column {} of table {} is still nullable. Add the "
+                            + "constraint with the Liquibase change addNotNullConstraintOnline (precondition migrationVerified), "
+                            + "then remove @FillNulls.", m.id(), m.newColumn(), m.table());
+        } else if (m.phase() == Phase.CONTRACT) {
+            log.info("expand-contract migration '{}': column {} of table {} is NOT NULL; the migration is done, and @FillNulls "
+                    + "can be removed once the application never writes NULL to it.", m.id(), m.newColumn(), m.table());
+        }
+    }
+
     private void checkNotBackFromContract(Connection connection, Migration m) throws SQLException {
+        if (m.fillsNulls()) {
+            return; // nothing goes stale in contract: the column is written in every phase, going back is safe
+        }
         Optional<Instant> contractReached = state.contractReachedAt(connection, m.id());
         if (contractReached.isPresent() && m.phase() != Phase.CONTRACT) {
             throw fail(m, "the migration reached contract at " + contractReached.get() + "; since then the old column "

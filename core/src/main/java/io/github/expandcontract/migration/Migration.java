@@ -4,6 +4,7 @@ import io.github.expandcontract.ColumnConverter;
 import io.github.expandcontract.phase.Phase;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One declared migration, resolved against the Hibernate mapping: which entity, properties,
@@ -24,6 +25,11 @@ import java.util.List;
  * @param idType        the Java type of the identifier
  * @param oldType       the Java type of the old property (wrapper types)
  * @param newType       the Java type of the new property (wrapper types)
+ * @param kind          what the migration does: move a column ({@code @DualWrite}) or fill one column's NULLs
+ *                      ({@code @FillNulls}; then old and new property, column and type are the same)
+ * @param fillValue     {@code @FillNulls} only: the value written instead of NULL, as the entity holds it
+ * @param fillJdbcValue {@code @FillNulls} only: the same value as the JDBC driver binds it (an enum's name or
+ *                      ordinal, an {@code AttributeConverter}'s column value)
  */
 public record Migration(
         String id,
@@ -40,10 +46,56 @@ public record Migration(
         String idColumn,
         Class<?> idType,
         Class<?> oldType,
-        Class<?> newType) {
+        Class<?> newType,
+        Kind kind,
+        Object fillValue,
+        Object fillJdbcValue) {
 
     public Migration {
         entityNames = List.copyOf(entityNames);
+    }
+
+    /** A column move ({@code @DualWrite}). */
+    public Migration(String id, Phase phase, List<String> entityNames, String entity, String oldProperty, String newProperty,
+                     TableName table, String oldColumn, String newColumn, ColumnConverter<Object, Object> converter,
+                     String backfillSql, String idColumn, Class<?> idType, Class<?> oldType, Class<?> newType) {
+        this(id, phase, entityNames, entity, oldProperty, newProperty, table, oldColumn, newColumn, converter, backfillSql,
+                idColumn, idType, oldType, newType, Kind.MOVE_COLUMN, null, null);
+    }
+
+    /** A {@code @FillNulls} migration of one column: old and new are that column. */
+    public static Migration fillNulls(String id, Phase phase, List<String> entityNames, String entity, String property,
+                                      TableName table, String column, String idColumn, Class<?> idType, Class<?> type,
+                                      Object fillValue, Object fillJdbcValue) {
+        return new Migration(id, phase, entityNames, entity, property, property, table, column, column,
+                new ColumnConverter.Identity(), "", idColumn, idType,
+                type, type, Kind.FILL_NULLS, fillValue, fillJdbcValue);
+    }
+
+    /** What a migration does to its table. */
+    public enum Kind {
+        /** {@code @DualWrite}: moves the values of an old column to a new one (rename, type change). */
+        MOVE_COLUMN,
+        /** {@code @FillNulls}: fills one column's NULLs with a value, so that it can become NOT NULL. */
+        FILL_NULLS;
+
+        /** The name shown by the Actuator endpoint: {@code move-column} or {@code fill-nulls}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** Whether this is a {@code @FillNulls} migration of one column. */
+    public boolean fillsNulls() {
+        return kind == Kind.FILL_NULLS;
+    }
+
+    /**
+     * The SQL condition that holds for a row the verification reports: the new column differs from
+     * the (converted) old value, or, for {@code @FillNulls}, the column is still NULL.
+     */
+    public String mismatchCondition() {
+        return fillsNulls() ? newColumn + " is null" : newColumn + " is distinct from " + newValueSql();
     }
 
     /** Whether the converter is the identity (old and new have the same type). */

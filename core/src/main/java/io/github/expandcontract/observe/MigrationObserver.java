@@ -18,7 +18,9 @@ public interface MigrationObserver {
     /**
      * Hibernate wrote both columns of one row in a phase that writes both (dual-write, backfill,
      * read-new): every INSERT of an entity of the migration, and every UPDATE that changed the
-     * migrated value. An UPDATE that leaves the value as it was is not counted.
+     * migrated value. An UPDATE that leaves the value as it was is not counted. For a
+     * {@code @FillNulls} migration: an INSERT or UPDATE about to run in which the library wrote the
+     * value instead of NULL.
      */
     default void dualWrite(String migrationId) {
     }
@@ -26,7 +28,8 @@ public interface MigrationObserver {
     /**
      * A load in read-new found the new column NULL and the old one not, so the entity shows the
      * old column's (converted) value: a row the backfill has not reached, or one written by
-     * something that bypasses the library.
+     * something that bypasses the library. For a {@code @FillNulls} migration (read-new, contract):
+     * a load that showed the value because the column was NULL.
      */
     default void fallbackRead(String migrationId) {
     }

@@ -20,6 +20,7 @@ import java.util.List;
 /**
  * Compares every row's new column with the converted old value, in keyset chunks: in SQL where
  * the conversion is SQL (identity or {@code backfillSql}), through the Java converter otherwise.
+ * For a {@code @FillNulls} migration a mismatch is a row whose column is still NULL.
  * Records rows checked, the mismatch count and a sample of mismatching ids.
  */
 public final class Verifier {
@@ -104,8 +105,7 @@ public final class Verifier {
     private static long mismatchesInSql(Connection c, KeysetTable keyset, Object after, KeysetTable.Window window,
                                         List<String> sample) throws SQLException {
         Migration m = keyset.migration;
-        String where = " from " + keyset.table + " where " + keyset.windowPredicate(after)
-                + " and " + m.newColumn() + " is distinct from " + m.newValueSql();
+        String where = " from " + keyset.table + " where " + keyset.windowPredicate(after) + " and " + m.mismatchCondition();
         long count;
         try (PreparedStatement ps = c.prepareStatement(KeysetTable.SQL_MARKER + "select count(*)" + where)) {
             keyset.bindWindow(ps, 1, after, window.lastKey());

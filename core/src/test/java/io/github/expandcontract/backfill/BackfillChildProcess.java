@@ -1,6 +1,7 @@
 package io.github.expandcontract.backfill;
 
 import io.github.expandcontract.DualWrite;
+import io.github.expandcontract.FillNulls;
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.migration.MigrationCatalog;
@@ -64,6 +65,21 @@ public final class BackfillChildProcess {
         @Column(name = "label") String label;
         @Column(name = "label_copy") @DualWrite(migration = MIGRATION, from = "label") String labelCopy;
     }
+
+    /**
+     * The same table as a {@code @FillNulls} migration of the same id: {@code label_copy} NULLs are
+     * filled with {@value #FILLED}. Chosen with the system property {@value #FILL_NULLS_PROPERTY}.
+     */
+    @Entity(name = "BackfillFilledItem")
+    @Table(name = TABLE)
+    public static class FilledItem {
+        @Id Long id;
+        @Column(name = "label") String label;
+        @Column(name = "label_copy") @FillNulls(migration = MIGRATION, value = FILLED) String labelCopy;
+    }
+
+    public static final String FILLED = "filled";
+    static final String FILL_NULLS_PROPERTY = "backfill.child.fill-nulls";
 
     private BackfillChildProcess() {
     }
@@ -194,7 +210,8 @@ public final class BackfillChildProcess {
                     .applySettings(Map.of("jakarta.persistence.jdbc.url", url, "jakarta.persistence.jdbc.user", user,
                             "jakarta.persistence.jdbc.password", password))
                     .build();
-            SessionFactory sessionFactory = new MetadataSources(registry).addAnnotatedClass(Item.class).buildMetadata().buildSessionFactory();
+            Class<?> entity = Boolean.getBoolean(FILL_NULLS_PROPERTY) ? FilledItem.class : Item.class;
+            SessionFactory sessionFactory = new MetadataSources(registry).addAnnotatedClass(entity).buildMetadata().buildSessionFactory();
             return new Application(sessionFactory, integrator.catalog());
         }
 
@@ -214,11 +231,17 @@ public final class BackfillChildProcess {
 
     static Process launch(PostgresTestDatabase db, String instanceId, int leaseSeconds, int batchSize, double maxRowsPerSecond,
                           Duration slowVerificationChunk, Path log) throws IOException {
+        return launch(db, instanceId, leaseSeconds, batchSize, maxRowsPerSecond, slowVerificationChunk, false, log);
+    }
+
+    /** @param fillNulls whether the child maps {@link FilledItem} (a {@code @FillNulls} migration) instead of {@link Item} */
+    static Process launch(PostgresTestDatabase db, String instanceId, int leaseSeconds, int batchSize, double maxRowsPerSecond,
+                          Duration slowVerificationChunk, boolean fillNulls, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-D" + FILL_NULLS_PROPERTY + "=" + fillNulls,
                 BackfillChildProcess.class.getName(),
                 db.jdbcUrl(), db.user(), db.password(), instanceId,
                 String.valueOf(leaseSeconds), String.valueOf(batchSize), String.valueOf(maxRowsPerSecond),

@@ -152,14 +152,7 @@ class BackfillConcurrencyIntegrationTests {
                 long started = System.nanoTime();
                 backfillState.set(1);
                 coordinator.start();
-                BackfillTestSupport.await("backfill COMPLETED", () -> {
-                    BackfillProgress p = coordinator.progress(MIGRATION);
-                    assertThat(p.status()).as("backfill status (last error: %s)", p.lastError()).isNotEqualTo(BackfillStatus.FAILED);
-                    if (p.lastKey() != null) {
-                        frontier.set(Long.parseLong(p.lastKey()));
-                    }
-                    return p.status() == BackfillStatus.COMPLETED;
-                }, Duration.ofSeconds(120));
+                BackfillTestSupport.awaitCompleted(coordinator, MIGRATION, frontier, Duration.ofSeconds(120));
                 backfillState.set(2); // writers stop only now
                 backfillMillis = (System.nanoTime() - started) / 1_000_000;
                 for (Future<?> writer : writers) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.github.expandcontract.backfill.BackfillChildProcess.FILLED;
 import static io.github.expandcontract.backfill.BackfillChildProcess.TABLE;
 import static io.github.expandcontract.backfill.BackfillChildProcess.describe;
 import static io.github.expandcontract.backfill.BackfillChildProcess.launch;
@@ -228,8 +229,59 @@ class BackfillCrashIntegrationTests {
         assertThat(rowsWrittenBy(db, "crash-child-2")).as("the backfill was not run again").isZero();
     }
 
+    /**
+     * A {@code @FillNulls} migration of the same table ({@code label_copy} NULLs filled with
+     * {@value BackfillChildProcess#FILLED}): the runner is killed with SIGKILL mid-run; a second instance takes over after the lease
+     * expires, resumes after the committed checkpoint, and every NULL is filled exactly once: a
+     * window redone after the kill finds its committed rows no longer NULL.
+     */
+    @Test
+    void aRunnerKilledMidRunIsReplacedAndTheSuccessorFillsTheRestExactlyOnce() throws Exception {
+        int rows = ROWS / 2;
+        BackfillCrashSupport.seed(db, rows);
+        Path log1 = logFile("fill-nulls-child-1");
+        Process child1 = startFillingNulls("fill-child-1", MAX_ROWS_PER_SECOND, log1);
+        await(() -> {
+            assertThat(child1.isAlive()).as("child 1 still running: %s", describe(child1, log1)).isTrue();
+            return rowsProcessed(db) >= rows / 5;
+        }, Duration.ofSeconds(90), () -> "child 1 never reached 20%: " + describe(child1, log1));
+        child1.destroyForcibly();
+        assertThat(child1.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(child1.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+        await(() -> backendsOf(db, "fill-child-1") == 0, Duration.ofSeconds(15),
+                () -> "sessions of the killed child remain");
+        BackfillCrashSupport.StateRow checkpoint = state(db);
+        assertThat(checkpoint.status()).isEqualTo("RUNNING");
+        assertThat(checkpoint.rowsProcessed()).isLessThan(rows);
+        assertThat(rowsWrittenBy(db, "fill-child-1")).as("rows child 1 filled in committed transactions")
+                .isEqualTo(checkpoint.rowsProcessed());
+        assertThat(queryLong(db, "select count(*) from " + TABLE + " where label_copy is null"))
+                .isEqualTo(rows - checkpoint.rowsProcessed());
+
+        Path log2 = logFile("fill-nulls-child-2");
+        Process child2 = startFillingNulls("fill-child-2", 0, log2);
+        assertThat(child2.waitFor(120, TimeUnit.SECONDS)).as("child 2 finished: %s", describe(child2, log2)).isTrue();
+        assertThat(child2.exitValue()).as(describe(child2, log2)).isZero();
+        assertThat(read(log2)).contains("backfill resumed after key " + checkpoint.lastKey() + " (");
+
+        assertThat(state(db).status()).isEqualTo("COMPLETED");
+        assertThat(state(db).rowsProcessed()).isEqualTo(rows);
+        assertThat(state(db).rowsCopied()).isEqualTo(rows);
+        assertThat(verificationStatus(db)).isEqualTo("PASSED checked=" + rows + " mismatches=0");
+        assertThat(queryLong(db, "select count(*) from " + TABLE + " where label_copy is distinct from '" + FILLED + "'")).isZero();
+        assertThat(queryLong(db, "select count(distinct id) from " + AUDIT)).isEqualTo(rows);
+        assertThat(rowsWrittenMoreThanOnce(db)).as("no row filled twice").isZero();
+        assertThat(rowsWrittenBy(db, "fill-child-2")).isEqualTo(rows - checkpoint.rowsProcessed());
+    }
+
     private Process start(String instanceId, double maxRowsPerSecond, Path log) throws Exception {
         Process process = launch(db, instanceId, LEASE_SECONDS, BATCH, maxRowsPerSecond, log);
+        children.add(process);
+        return process;
+    }
+
+    private Process startFillingNulls(String instanceId, double maxRowsPerSecond, Path log) throws Exception {
+        Process process = BackfillChildProcess.launch(db, instanceId, LEASE_SECONDS, BATCH, maxRowsPerSecond, Duration.ZERO, true, log);
         children.add(process);
         return process;
     }

@@ -20,7 +20,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared plumbing of the backfill integration tests: a SessionFactory in a phase, polling, plain-JDBC counts. */
 final class BackfillTestSupport {
@@ -76,6 +79,22 @@ final class BackfillTestSupport {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * Waits for the backfill to complete, failing at once if it FAILED, and keeps {@code frontier}
+     * at its latest checkpoint (numeric keys), so that writers can aim just ahead of it.
+     */
+    static void awaitCompleted(BackfillCoordinator coordinator, String migration, AtomicLong frontier, Duration timeout)
+            throws InterruptedException {
+        await("backfill of '" + migration + "' COMPLETED", () -> {
+            BackfillProgress p = coordinator.progress(migration);
+            assertThat(p.status()).as("backfill status (last error: %s)", p.lastError()).isNotEqualTo(BackfillStatus.FAILED);
+            if (p.lastKey() != null) {
+                frontier.set(Long.parseLong(p.lastKey()));
+            }
+            return p.status() == BackfillStatus.COMPLETED;
+        }, timeout);
     }
 
     /** Waits for the verification that follows a completed backfill to finish, and returns it. */
