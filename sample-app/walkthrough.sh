@@ -19,7 +19,8 @@
 # Settings (environment variables):
 #   WALKTHROUGH_ROWS                      seeded customers (default 100000)
 #   WALKTHROUGH_RATE                      traffic, requests per second (default 25)
-#   WALKTHROUGH_BACKFILL_ROWS_PER_SECOND  backfill rate cap per migration, 0 = none (default 0)
+#   WALKTHROUGH_BACKFILL_ROWS_PER_SECOND  backfill rate cap per migration, so that there is time to watch and
+#                                         pause it; 0 = none, the library's default (default 5000)
 #   WALKTHROUGH_PAUSE_SECONDS             how long the backfill stays paused (default 3)
 #   WALKTHROUGH_DB                        database, DROPPED and created again (default ec_walkthrough)
 #   PGHOST PGPORT PGUSER PGPASSWORD       the PostgreSQL server (default 127.0.0.1 5432 postgres)
@@ -32,7 +33,7 @@ cd "$(dirname "$0")"
 
 ROWS=${WALKTHROUGH_ROWS:-100000}
 RATE=${WALKTHROUGH_RATE:-25}
-BACKFILL_RATE=${WALKTHROUGH_BACKFILL_ROWS_PER_SECOND:-0}
+BACKFILL_RATE=${WALKTHROUGH_BACKFILL_ROWS_PER_SECOND:-5000}
 PAUSE_SECONDS=${WALKTHROUGH_PAUSE_SECONDS:-3}
 DB=${WALKTHROUGH_DB:-ec_walkthrough}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}

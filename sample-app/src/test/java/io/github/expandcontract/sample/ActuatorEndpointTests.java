@@ -41,8 +41,8 @@ class ActuatorEndpointTests {
         // the schema is the sample's Liquibase changelog: start once in dual-write, as the deploy before backfill
         start("dual-write").close();
         apps.clear();
-        db.execute("insert into customers (name, email, email_address, version) "
-                + "select 'customer ' || g, 'c' || g || '@example.com', null, 0 from generate_series(1, " + ROWS + ") g",
+        db.execute("insert into customers (name, email, email_address, credit_limit_cents, version) "
+                + "select 'customer ' || g, 'c' || g || '@example.com', null, g, 0 from generate_series(1, " + ROWS + ") g",
                 "analyze customers");
     }
 
@@ -59,7 +59,7 @@ class ActuatorEndpointTests {
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.user(),
                 "--spring.datasource.password=" + db.password(),
-                "--sample.demo-data=false",
+                "--sample.seed.rows=0",
                 "--expand-contract.migrations.customer-email.phase=" + phase,
                 // about 8 s for 8,000 rows: long enough to watch, pause and resume it
                 "--expand-contract.migrations.customer-email.backfill.max-rows-per-second=1000",
