@@ -16,7 +16,10 @@ final class LatencyHistogram {
         counts.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, nanos / 1_000_000)));
     }
 
-    /** The smallest whole millisecond that at least {@code quantile} of the requests took at most; 0 when empty. */
+    /**
+     * The latency at {@code quantile} in whole milliseconds, rounded down like a maximum taken with
+     * {@code toMillis} (so p99 never shows above the max); 0 when empty.
+     */
     long percentileMillis(double quantile) {
         long total = 0;
         for (int i = 0; i < BUCKETS; i++) {
@@ -30,9 +33,9 @@ final class LatencyHistogram {
         for (int i = 0; i < BUCKETS; i++) {
             seen += counts.get(i);
             if (seen >= rank) {
-                return i + 1L; // bucket i holds [i ms, i+1 ms)
+                return i; // bucket i holds [i ms, i+1 ms)
             }
         }
-        return BUCKETS;
+        return BUCKETS - 1;
     }
 }
