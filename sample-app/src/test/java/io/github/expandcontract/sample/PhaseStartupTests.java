@@ -4,7 +4,6 @@ import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.math.BigDecimal;
@@ -71,7 +70,7 @@ class PhaseStartupTests {
     private static void check(PostgresTestDatabase db, ConfigurableApplicationContext app, Phase phase) {
         {
             CustomerRows rows = new CustomerRows(db::connect);
-            SampleApi api = new SampleApi(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+            SampleApi api = new SampleApi(SampleApps.port(app));
 
             // the schema is Liquibase's: 001, the seed, 002 and 004 always; 003 and 005 (old columns nullable) only for contract
             List<String> expectedChangeSets = new ArrayList<>(List.of("001-create-customers", "001-seed-customers-postgresql",
@@ -128,20 +127,14 @@ class PhaseStartupTests {
     }
 
     private static ConfigurableApplicationContext start(PostgresTestDatabase db, Phase phase) {
-        // command-line arguments, as a user would pass them: they win over application*.yml
         List<String> args = new ArrayList<>(List.of(
-                "--spring.profiles.active=postgres",
-                "--server.port=0",
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
                 "--sample.seed.rows=3",
                 "--expand-contract.migrations.customer-email.phase=" + phase.configName(),
                 "--expand-contract.migrations.customer-credit-limit.phase=" + phase.configName()));
         if (phase == Phase.CONTRACT) {
             args.add("--spring.liquibase.contexts=default,contract,contract-credit-limit");
         }
-        return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+        return SampleApps.startOnPostgres(db, args.toArray(String[]::new));
     }
 
     private static List<String> changeSetsRun(PostgresTestDatabase db) {

@@ -2,7 +2,6 @@ package io.github.expandcontract.sample;
 
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -35,18 +34,8 @@ class StatusPageBrowserTests {
     void chromiumShowsEachMigrationWithItsProgressAndTheTraffic() throws Exception {
         String chromium = chromium();
         try (PostgresTestDatabase db = PostgresTestDatabase.forClass(StatusPageBrowserTests.class);
-             ConfigurableApplicationContext app = new SpringApplicationBuilder(SampleApplication.class).run(
-                     "--spring.profiles.active=postgres,demo", "--server.port=0",
-                     "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-                     "--spring.datasource.password=" + db.password(), "--sample.seed.rows=20000",
-                     "--expand-contract.migrations.customer-email.phase=backfill",
-                     "--expand-contract.migrations.customer-credit-limit.phase=backfill",
-                     // slow enough to be mid-way while the browser looks
-                     "--expand-contract.migrations.customer-email.backfill.max-rows-per-second=400",
-                     "--expand-contract.migrations.customer-credit-limit.backfill.max-rows-per-second=300",
-                     "--expand-contract.migrations.customer-email.backfill.batch-size=100",
-                     "--expand-contract.migrations.customer-credit-limit.backfill.batch-size=100")) {
-            int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+             ConfigurableApplicationContext app = SampleApps.startOnPostgres(db, args())) {
+            int port = SampleApps.port(app);
             SampleApi api = new SampleApi(port);
             awaitTrue(() -> List.of("customer-email", "customer-credit-limit").stream().allMatch(id ->
                     ((Number) ((Map<String, Object>) api.get("/actuator/expandcontract/" + id).get("backfill")).get("rowsProcessed")).longValue() > 0)
@@ -78,6 +67,12 @@ class StatusPageBrowserTests {
             assertThat(png).as("a PNG image").startsWith(0x89, 'P', 'N', 'G');
             assertThat(png.length).as("more than a blank page").isGreaterThan(20_000);
         }
+    }
+
+    private static String[] args() {
+        List<String> args = new ArrayList<>(SampleApps.bothInBackfill(300)); // slow enough to be mid-way while the browser looks
+        args.addAll(List.of("--spring.profiles.include=demo", "--sample.seed.rows=20000"));
+        return args.toArray(String[]::new);
     }
 
     /** The element with this id, from its start tag to the matching {@code </section>}, or null. */

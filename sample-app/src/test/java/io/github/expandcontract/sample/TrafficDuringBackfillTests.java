@@ -4,10 +4,10 @@ import io.github.expandcontract.sample.traffic.TrafficGenerator;
 import io.github.expandcontract.sample.traffic.TrafficStats;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,18 +28,8 @@ class TrafficDuringBackfillTests {
     @SuppressWarnings("unchecked")
     void writersThroughTheApiDuringBothBackfillsLeaveEveryRowConsistent() throws Exception {
         try (PostgresTestDatabase db = PostgresTestDatabase.forClass(TrafficDuringBackfillTests.class);
-             ConfigurableApplicationContext app = new SpringApplicationBuilder(SampleApplication.class).run(
-                     "--spring.profiles.active=postgres", "--server.port=0",
-                     "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-                     "--spring.datasource.password=" + db.password(), "--sample.seed.rows=" + ROWS,
-                     "--expand-contract.migrations.customer-email.phase=backfill",
-                     "--expand-contract.migrations.customer-credit-limit.phase=backfill",
-                     // a few seconds each, so that the writers overlap with most of both copies
-                     "--expand-contract.migrations.customer-email.backfill.max-rows-per-second=800",
-                     "--expand-contract.migrations.customer-credit-limit.backfill.max-rows-per-second=800",
-                     "--expand-contract.migrations.customer-email.backfill.batch-size=100",
-                     "--expand-contract.migrations.customer-credit-limit.backfill.batch-size=100")) {
-            int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+             ConfigurableApplicationContext app = SampleApps.startOnPostgres(db, args())) {
+            int port = SampleApps.port(app);
             SampleApi api = new SampleApi(port);
             TrafficStats whenCopied;
             TrafficStats done;
@@ -63,6 +53,12 @@ class TrafficDuringBackfillTests {
             assertThat(rows.count("credit_limit is distinct from credit_limit_cents / 100.0")).isZero();
             assertThat(rows.count("email like 'c%-%@example.com'")).as("rows the generator updated").isPositive();
         }
+    }
+
+    private static String[] args() {
+        List<String> args = new ArrayList<>(SampleApps.bothInBackfill(800)); // a few seconds each: writers overlap most of both copies
+        args.add("--sample.seed.rows=" + ROWS);
+        return args.toArray(String[]::new);
     }
 
     @SuppressWarnings("unchecked")
