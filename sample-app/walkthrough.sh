@@ -7,7 +7,7 @@
 # again before contract, applies the contract changesets, and ends with a summary.
 #
 #   sample-app/walkthrough.sh                  # 100,000 rows, a few minutes
-#   WALKTHROUGH_ROWS=20000 WALKTHROUGH_BACKFILL_ROWS_PER_SECOND=2000 sample-app/walkthrough.sh   # short (CI)
+#   WALKTHROUGH_ROWS=20000 WALKTHROUGH_BACKFILL_ROWS_PER_SECOND=600 sample-app/walkthrough.sh   # short (CI)
 #
 # Exit code 0 only when no request failed, every verification passed with 0 mismatches and no
 # row is left without its new value. What counts as a failed request: see TrafficGenerator
