@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The traffic generator on its own, in a process that outlives the app instances it sends
@@ -47,21 +46,19 @@ public final class TrafficMain {
                 Integer.parseInt(options.getOrDefault("workers", "4"))));
         Path summary = options.containsKey("summary") ? Path.of(options.get("summary")) : null;
         HttpServer server = options.containsKey("stats-port") ? statsServer(Integer.parseInt(options.get("stats-port")), generator) : null;
-        CountDownLatch done = new CountDownLatch(1);
+        // SIGTERM or the end of the duration: requests in flight finish, then the summary is written
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             generator.close();
             writeSummary(generator, summary);
             if (server != null) {
                 server.stop(0);
             }
-            done.countDown();
         }, "traffic-generator-shutdown"));
         generator.start();
         while (generator.stats().running()) {
             Thread.sleep(200);
         }
-        System.exit(0); // runs the hook: summary written, server stopped
-        done.await();
+        System.exit(0);
     }
 
     private static Map<String, String> options(String[] args) {
