@@ -8,15 +8,20 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.server.ResponseStatusException;
 
+import java.math.BigDecimal;
+
 /**
- * The customer use cases. Nothing here knows about the migration's phase: the code sets
- * whichever e-mail field the client sent and lets the library write the columns the phase wants.
+ * The customer use cases. Nothing here knows about the migrations' phases: the code sets
+ * whichever field of a pair the client sent and lets the library write the columns the phase wants.
  */
 @Service
 public class CustomerService {
 
     /** Largest page {@code GET /customers} returns. */
     static final int MAX_PAGE_SIZE = 100;
+
+    /** The largest amount credit_limit numeric(12,2) holds. */
+    static final BigDecimal MAX_CREDIT_LIMIT = new BigDecimal("9999999999.99");
 
     private final CustomerRepository customers;
 
@@ -34,6 +39,10 @@ public class CustomerService {
             throw badRequest("email or emailAddress is required");
         }
         Customer customer = new Customer(request.name().trim());
+        if (creditLimitOf(request) == null) {
+            // the old column is NOT NULL until contract; a customer without a limit gets none
+            customer.setCreditLimit(BigDecimal.ZERO.setScale(2));
+        }
         apply(customer, request);
         // flush now so that the response shows the columns as written (both fields in sync)
         return CustomerResponse.of(customers.saveAndFlush(customer));
@@ -67,6 +76,7 @@ public class CustomerService {
             customer.setName(request.name().trim());
         }
         emailOf(request); // validates: two different values are refused
+        creditLimitOf(request);
         apply(customer, request);
         return CustomerResponse.of(customers.saveAndFlush(customer));
     }
@@ -92,6 +102,32 @@ public class CustomerService {
         if (request.emailAddress() != null) {
             customer.setEmailAddress(request.emailAddress().trim());
         }
+        if (request.creditLimitCents() != null) {
+            customer.setCreditLimitCents(request.creditLimitCents());
+        }
+        if (request.creditLimit() != null) {
+            customer.setCreditLimit(request.creditLimit().setScale(2));
+        }
+    }
+
+    /**
+     * The credit limit the request carries as an amount, or null; refuses two different values,
+     * negative ones, fractions of a cent and amounts too large for numeric(12,2).
+     */
+    private static BigDecimal creditLimitOf(CustomerRequest request) {
+        BigDecimal fromCents = request.creditLimitCents() == null ? null : BigDecimal.valueOf(request.creditLimitCents(), 2);
+        BigDecimal amount = request.creditLimit();
+        if (amount != null && amount.stripTrailingZeros().scale() > 2) {
+            throw badRequest("creditLimit has at most two decimal places (whole cents), got " + amount.toPlainString());
+        }
+        if (fromCents != null && amount != null && fromCents.compareTo(amount) != 0) {
+            throw badRequest("send either creditLimitCents or creditLimit (or both meaning the same amount), not two different values");
+        }
+        BigDecimal value = amount != null ? amount : fromCents;
+        if (value != null && (value.signum() < 0 || value.compareTo(MAX_CREDIT_LIMIT) > 0)) {
+            throw badRequest("the credit limit must be between 0 and " + MAX_CREDIT_LIMIT.toPlainString() + ", got " + value.toPlainString());
+        }
+        return value;
     }
 
     /** The e-mail the request carries, or null; refuses two different values and blank ones. */

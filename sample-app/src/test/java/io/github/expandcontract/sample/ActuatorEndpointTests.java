@@ -4,7 +4,6 @@ import io.github.expandcontract.testsupport.PostgresTestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.sql.Connection;
@@ -41,8 +40,8 @@ class ActuatorEndpointTests {
         // the schema is the sample's Liquibase changelog: start once in dual-write, as the deploy before backfill
         start("dual-write").close();
         apps.clear();
-        db.execute("insert into customers (name, email, email_address, version) "
-                + "select 'customer ' || g, 'c' || g || '@example.com', null, 0 from generate_series(1, " + ROWS + ") g",
+        db.execute("insert into customers (name, email, email_address, credit_limit_cents, version) "
+                + "select 'customer ' || g, 'c' || g || '@example.com', null, g, 0 from generate_series(1, " + ROWS + ") g",
                 "analyze customers");
     }
 
@@ -54,24 +53,19 @@ class ActuatorEndpointTests {
 
     private ConfigurableApplicationContext start(String phase, String... more) {
         List<String> args = new ArrayList<>(List.of(
-                "--spring.profiles.active=postgres",
-                "--server.port=0",
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
-                "--sample.demo-data=false",
+                "--sample.seed.rows=0",
                 "--expand-contract.migrations.customer-email.phase=" + phase,
                 // about 8 s for 8,000 rows: long enough to watch, pause and resume it
                 "--expand-contract.migrations.customer-email.backfill.max-rows-per-second=1000",
                 "--expand-contract.migrations.customer-email.backfill.batch-size=100"));
         args.addAll(List.of(more));
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+        ConfigurableApplicationContext app = SampleApps.startOnPostgres(db, args.toArray(String[]::new));
         apps.add(app);
         return app;
     }
 
     private static SampleApi api(ConfigurableApplicationContext app) {
-        return new SampleApi(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+        return new SampleApi(SampleApps.port(app));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package io.github.expandcontract.sample;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
 final class CustomerRows {
 
     /** The columns of one customer row. */
-    record Row(String name, String email, String emailAddress, long version) {
+    record Row(String name, String email, String emailAddress, Long creditLimitCents, BigDecimal creditLimit, long version) {
     }
 
     private final Supplier<Connection> connections;
@@ -25,10 +26,12 @@ final class CustomerRows {
     /** The row with this id, or null when there is none. */
     Row find(long id) {
         try (Connection c = connections.get();
-             PreparedStatement ps = c.prepareStatement("select name, email, email_address, version from customers where id = ?")) {
+             PreparedStatement ps = c.prepareStatement(
+                     "select name, email, email_address, credit_limit_cents, credit_limit, version from customers where id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)) : null;
+                return rs.next() ? new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, Long.class),
+                        rs.getBigDecimal(5), rs.getLong(6)) : null;
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -45,14 +48,21 @@ final class CustomerRows {
         }
     }
 
-    /** Inserts a row behind the application's back, e.g. one written by an older deployment. */
+    /** Inserts a row behind the application's back, with a credit limit of 0 in both columns. */
     long insert(String name, String email, String emailAddress) {
+        return insert(name, email, emailAddress, 0L, BigDecimal.ZERO);
+    }
+
+    /** Inserts a row behind the application's back, e.g. one written by an older deployment. */
+    long insert(String name, String email, String emailAddress, Long creditLimitCents, BigDecimal creditLimit) {
         try (Connection c = connections.get();
-             PreparedStatement ps = c.prepareStatement("insert into customers (name, email, email_address, version) values (?, ?, ?, 0)",
-                     Statement.RETURN_GENERATED_KEYS)) {
+             PreparedStatement ps = c.prepareStatement("insert into customers (name, email, email_address, credit_limit_cents, credit_limit, "
+                     + "version) values (?, ?, ?, ?, ?, 0)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, name);
             ps.setString(2, email);
             ps.setString(3, emailAddress);
+            ps.setObject(4, creditLimitCents, java.sql.Types.BIGINT);
+            ps.setBigDecimal(5, creditLimit);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

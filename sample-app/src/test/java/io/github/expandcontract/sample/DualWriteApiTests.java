@@ -11,19 +11,21 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The REST API on PostgreSQL in phase dual-write: whichever field a client sends, both columns
- * hold it (checked with plain JDBC), and reads show the two fields equal.
+ * The REST API on PostgreSQL in phase dual-write (both migrations): whichever field a client
+ * sends, both columns hold it (checked with plain JDBC), and reads show the two fields equal.
  */
 @ExtendWith(CloseDatabasesAfterSpringContext.class) // first: its after-all runs after the context is closed
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "expand-contract.migrations.customer-email.phase=dual-write",
-        "sample.demo-data=false"})
+        "expand-contract.migrations.customer-credit-limit.phase=dual-write",
+        "sample.seed.rows=0"})
 @ActiveProfiles("postgres")
 @DirtiesContext
 class DualWriteApiTests {
@@ -113,6 +115,57 @@ class DualWriteApiTests {
         assertThat(row.name()).isEqualTo("Barbara Liskov");
         assertThat(row.email()).isEqualTo("barbara@example.com");
         assertThat(row.emailAddress()).isEqualTo("barbara@example.com");
+    }
+
+    @Test
+    void creditLimitAsAmountWritesCentsTooAndTheOtherWayRound() {
+        SampleApi.Response created = api.post("/customers", Map.of("name", "Ada", "email", "ada@example.com", "creditLimit", 19.99));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(((Number) created.get("creditLimitCents")).longValue()).isEqualTo(1999);
+        assertThat(rows.find(created.id())).satisfies(row -> {
+            assertThat(row.creditLimitCents()).isEqualTo(1999);
+            assertThat(row.creditLimit()).isEqualByComparingTo("19.99");
+        });
+
+        assertThat(api.put("/customers/" + created.id(), Map.of("creditLimitCents", 250_000)).status()).isEqualTo(200);
+        assertThat(rows.find(created.id())).satisfies(row -> {
+            assertThat(row.creditLimitCents()).isEqualTo(250_000);
+            assertThat(row.creditLimit()).isEqualByComparingTo("2500.00");
+            assertThat(row.email()).isEqualTo("ada@example.com");
+        });
+        SampleApi.Response read = api.get("/customers/" + created.id());
+        assertThat(new BigDecimal(read.get("creditLimit").toString())).isEqualByComparingTo("2500.00");
+    }
+
+    @Test
+    void aCustomerWithoutCreditLimitGetsZeroInBothColumns() {
+        long id = api.post("/customers", Map.of("name", "Grace", "email", "grace@example.com")).id();
+
+        assertThat(rows.find(id)).satisfies(row -> {
+            assertThat(row.creditLimitCents()).isZero();
+            assertThat(row.creditLimit()).isEqualByComparingTo("0");
+        });
+    }
+
+    @Test
+    void creditLimitsThatCannotBeStoredAreRefusedAndChangeNothing() {
+        long id = api.post("/customers", Map.of("name", "Alan", "email", "alan@example.com", "creditLimitCents", 100)).id();
+
+        SampleApi.Response fraction = api.put("/customers/" + id, Map.of("creditLimit", 1.005));
+        assertThat(fraction.status()).isEqualTo(400);
+        assertThat(fraction.body()).contains("at most two decimal places");
+        SampleApi.Response twoValues = api.put("/customers/" + id, Map.of("creditLimit", 2.00, "creditLimitCents", 100));
+        assertThat(twoValues.status()).isEqualTo(400);
+        assertThat(twoValues.body()).contains("either creditLimitCents or creditLimit");
+        assertThat(api.put("/customers/" + id, Map.of("creditLimitCents", -1)).status()).isEqualTo(400);
+        assertThat(api.post("/customers", Map.of("name", "Big", "email", "big@example.com", "creditLimit", 1e11)).status()).isEqualTo(400);
+
+        assertThat(rows.find(id)).satisfies(row -> {
+            assertThat(row.creditLimitCents()).isEqualTo(100);
+            assertThat(row.creditLimit()).isEqualByComparingTo("1.00");
+            assertThat(row.version()).isZero();
+        });
     }
 
     @Test

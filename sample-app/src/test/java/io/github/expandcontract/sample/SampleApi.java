@@ -38,6 +38,11 @@ final class SampleApi {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A GET that asks for HTML, as a browser does; {@code json} stays empty. */
+    Response getHtml(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), "text/html");
+    }
+
     Response post(String path, Map<String, ?> body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
@@ -56,13 +61,18 @@ final class SampleApi {
         return URI.create(base + path);
     }
 
-    @SuppressWarnings("unchecked")
     private Response send(HttpRequest.Builder request) {
+        return send(request, "application/json");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Response send(HttpRequest.Builder request, String accept) {
         try {
-            HttpResponse<String> response = client.send(request.header("Accept", "application/json")
+            HttpResponse<String> response = client.send(request.header("Accept", accept)
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            Map<String, Object> json = body == null || body.isBlank() ? Map.of() : JSON.readValue(body, Map.class);
+            Map<String, Object> json = body == null || body.isBlank() || !accept.equals("application/json") ? Map.of()
+                    : JSON.readValue(body, Map.class);
             return new Response(response.statusCode(), body, json);
         } catch (IOException e) {
             throw new IllegalStateException("HTTP call failed: " + e, e);
