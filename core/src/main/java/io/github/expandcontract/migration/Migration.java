@@ -24,6 +24,8 @@ import java.util.List;
  * @param idType        the Java type of the identifier
  * @param oldType       the Java type of the old property (wrapper types)
  * @param newType       the Java type of the new property (wrapper types)
+ * @param oldValues     reads and binds the old column's values as {@code oldType}
+ * @param newValues     reads and binds the new column's values as {@code newType}
  */
 public record Migration(
         String id,
@@ -40,10 +42,20 @@ public record Migration(
         String idColumn,
         Class<?> idType,
         Class<?> oldType,
-        Class<?> newType) {
+        Class<?> newType,
+        ColumnValues oldValues,
+        ColumnValues newValues) {
 
     public Migration {
         entityNames = List.copyOf(entityNames);
+    }
+
+    /** A migration whose columns are read and bound with the JDBC driver's own mapping of the two types. */
+    public Migration(String id, Phase phase, List<String> entityNames, String entity, String oldProperty, String newProperty,
+                     TableName table, String oldColumn, String newColumn, ColumnConverter<Object, Object> converter,
+                     String backfillSql, String idColumn, Class<?> idType, Class<?> oldType, Class<?> newType) {
+        this(id, phase, entityNames, entity, oldProperty, newProperty, table, oldColumn, newColumn, converter, backfillSql,
+                idColumn, idType, oldType, newType, ColumnValues.plainJdbc(oldType), ColumnValues.plainJdbc(newType));
     }
 
     /** Whether the converter is the identity (old and new have the same type). */
