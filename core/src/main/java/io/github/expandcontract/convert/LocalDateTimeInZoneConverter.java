@@ -19,10 +19,12 @@ import java.util.Objects;
  *   <li>a local time in a gap (e.g. 02:30 on the night the clocks jump from 02:00 to 03:00) never
  *   existed in the zone: it is refused, not shifted;</li>
  *   <li>a local time in an overlap (e.g. 02:30 on the night the clocks go back from 03:00 to 02:00)
- *   happened twice: it is read as the first of the two, the offset before the transition (as
- *   {@link ZonedDateTime#ofLocal} does). Converting back gives the same local time, so the old
- *   column never changes.</li>
+ *   happened twice: it is read as the second of the two, with the offset after the transition
+ *   (standard time), which is what PostgreSQL's {@code timestamp AT TIME ZONE zone} does, so a
+ *   {@code backfillSql} of that form agrees with the converter. Converting back gives the same
+ *   local time, so the old column never changes.</li>
  * </ul>
+ * (PostgreSQL shifts a gap time forward instead of refusing it; see docs/converters.md.)
  */
 public abstract class LocalDateTimeInZoneConverter<N> implements ColumnConverter<LocalDateTime, N>, ContextualConverter {
 
@@ -56,14 +58,14 @@ public abstract class LocalDateTimeInZoneConverter<N> implements ColumnConverter
         return Objects.requireNonNull(zone, () -> getClass().getSimpleName() + " was not initialized with a zone");
     }
 
-    /** The local time in the zone; refuses a time in a daylight-saving gap, takes the earlier offset in an overlap. */
+    /** The local time in the zone; refuses a time in a daylight-saving gap, takes the later offset in an overlap. */
     protected ZonedDateTime inZone(LocalDateTime local) {
         ZoneId z = zone();
         if (z.getRules().getValidOffsets(local).isEmpty()) {
             throw new IllegalArgumentException(local + " does not exist in " + z
                     + " (the clocks jumped over it at a daylight-saving change); refused rather than shifted");
         }
-        return ZonedDateTime.ofLocal(local, z, null);
+        return ZonedDateTime.ofLocal(local, z, null).withLaterOffsetAtOverlap();
     }
 
     /** The wall-clock time in the zone at an instant. */

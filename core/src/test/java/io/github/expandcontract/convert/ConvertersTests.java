@@ -94,16 +94,17 @@ class ConvertersTests {
     }
 
     @Test
-    void aLocalTimeInTheSpringGapIsRefusedAndOneInTheAutumnOverlapTakesTheFirstOccurrence() {
+    void aLocalTimeInTheSpringGapIsRefusedAndOneInTheAutumnOverlapTakesTheSecondOccurrenceAsPostgresDoes() {
         LocalDateTimeToInstantConverter instants = new LocalDateTimeToInstantConverter();
         instants.init(new ConverterContext("m", LocalDateTime.class, Instant.class, BERLIN));
         assertThatThrownBy(() -> instants.toNew(LocalDateTime.parse("2024-03-31T02:30")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist in Europe/Berlin");
         LocalDateTime twice = LocalDateTime.parse("2024-10-27T02:30");
-        assertThat(instants.toNew(twice)).isEqualTo(Instant.parse("2024-10-27T00:30:00Z"));
+        // PostgreSQL: timestamp '2024-10-27 02:30' at time zone 'Europe/Berlin' = 2024-10-27 01:30:00+00
+        assertThat(instants.toNew(twice)).isEqualTo(Instant.parse("2024-10-27T01:30:00Z"));
         assertThat(instants.toOld(instants.toNew(twice))).isEqualTo(twice);
-        // the second 02:30 (01:30Z) reads back as the same local time too: the old column never changes
-        assertThat(instants.toOld(Instant.parse("2024-10-27T01:30:00Z"))).isEqualTo(twice);
+        // the first 02:30 (00:30Z) reads back as the same local time too: the old column never changes
+        assertThat(instants.toOld(Instant.parse("2024-10-27T00:30:00Z"))).isEqualTo(twice);
     }
 
     static class UtcInstants extends LocalDateTimeToInstantConverter {
