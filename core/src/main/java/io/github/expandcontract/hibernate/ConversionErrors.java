@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One migration's handling of old values that do not convert to the new type, shared by every
  * persister of the migration: the configured mode, the metric, and a warning logged at most once
- * a minute (with the count of those not logged), so a bad batch cannot flood the log.
+ * a minute (with the count of those not logged), so a bad batch cannot flood the log. Like the
+ * library's other runtime warnings it names the row id but not the value (migrated columns often
+ * hold personal data), and only the type of the converter's exception, whose message may quote it.
  */
 final class ConversionErrors {
 
@@ -32,16 +34,16 @@ final class ConversionErrors {
     }
 
     /** A dual write in {@code write-null} mode kept the value in the old column and wrote NULL to the new one. */
-    void wroteNull(Object rowId, Object value, RuntimeException cause) {
+    void wroteNull(Object rowId, RuntimeException cause) {
         observer.conversionError(migration.id());
-        warnRateLimited("wrote NULL to the new column " + migration.newColumn() + " of " + row(rowId) + ": the old value '" + value
-                + "' does not convert (" + cause + "); the old column " + migration.oldColumn() + " keeps it "
+        warnRateLimited("wrote NULL to the new column " + migration.newColumn() + " of " + row(rowId) + ": its old value does not "
+                + "convert (" + cause.getClass().getName() + "); the old column " + migration.oldColumn() + " keeps it "
                 + "(on-conversion-error=write-null). The backfill and verification will report the row until the value is fixed.");
     }
 
     /** A load in a phase that reads the old column showed NULL in the new field for a value that does not convert. */
-    void loadedNull(Object rowId, Object value, RuntimeException cause) {
-        warnRateLimited("the old value '" + value + "' of " + row(rowId) + " does not convert (" + cause + "); the new field "
+    void loadedNull(Object rowId, RuntimeException cause) {
+        warnRateLimited("the old value of " + row(rowId) + " does not convert (" + cause.getClass().getName() + "); the new field "
                 + migration.entity() + "." + migration.newProperty() + " shows NULL on load. The backfill and verification will "
                 + "report the row until the value is fixed.");
     }

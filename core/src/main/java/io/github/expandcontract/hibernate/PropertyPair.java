@@ -79,7 +79,7 @@ final class PropertyPair {
             return toNew(oldValue);
         } catch (RuntimeException e) {
             if (conversionErrors.mode == OnConversionError.WRITE_NULL) {
-                conversionErrors.wroteNull(rowId, oldValue, e);
+                conversionErrors.wroteNull(rowId, e);
                 return null;
             }
             throw new DualWriteConversionException(migration.id(), DualWriteConversionException.OLD_TO_NEW, rowId, oldValue, e);
@@ -98,7 +98,7 @@ final class PropertyPair {
             if (migration.phase().readsNew() && conversionErrors.mode == OnConversionError.FAIL) {
                 throw new DualWriteConversionException(migration.id(), DualWriteConversionException.OLD_TO_NEW, rowId, oldValue, e);
             }
-            conversionErrors.loadedNull(rowId, oldValue, e);
+            conversionErrors.loadedNull(rowId, e);
             return null;
         }
     }

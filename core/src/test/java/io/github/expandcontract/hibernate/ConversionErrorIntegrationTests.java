@@ -215,7 +215,7 @@ class ConversionErrorIntegrationTests {
 
         List<String> warnings = logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(warnings).as("one warning per migration and minute").hasSize(2);
-        assertThat(warnings.get(0)).contains("'" + READING + "'", "'abc'", "row id " + inserted.id, "keeps it");
+        assertThat(warnings.get(0)).contains("'" + READING + "'", "row id " + inserted.id, "keeps it").doesNotContain("abc");
     }
 
     @Test
