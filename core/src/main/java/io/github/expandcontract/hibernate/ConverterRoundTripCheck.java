@@ -58,9 +58,10 @@ final class ConverterRoundTripCheck {
     }
 
     private void check(Connection connection, Migration m) throws SQLException {
+        // the lowest ids (an index scan on the primary key), so the examples come in a stable order
         String id = m.idColumn() != null ? m.idColumn() : "null";
         String sql = KeysetTable.SQL_MARKER + "select " + id + ", " + m.oldColumn() + " from " + m.table()
-                + " where " + m.oldColumn() + " is not null limit ?";
+                + " where " + m.oldColumn() + " is not null" + (m.idColumn() != null ? " order by " + id : "") + " limit ?";
         int checked = 0;
         List<String> examples = new ArrayList<>();
         int failures = 0;
@@ -85,8 +86,8 @@ final class ConverterRoundTripCheck {
                             + "(toOld(toNew(x)) must give x back), e.g. {}. A dual write of such a row fails, or writes NULL to {} with "
                             + "on-conversion-error=write-null; the backfill leaves it and counts it as failed, and the verification "
                             + "reports it. Fix these values in {}, or use a converter that keeps them.",
-                    m.id(), m.converter().getClass().getSimpleName(), failures, checked, m.table(), m.newColumn(),
-                    String.join("; ", examples), m.oldColumn());
+                    m.id(), m.converter().getClass().getSimpleName(), failures, checked, m.table(),
+                    String.join("; ", examples), m.newColumn(), m.oldColumn());
         } else {
             log.debug("expand-contract migration '{}': converter round-trips all {} sampled rows", m.id(), checked);
         }
