@@ -37,8 +37,19 @@ public final class ExpandContractAutoConfiguration {
         // every configured id is passed on, so that the engine rejects ids no entity declares
         properties.getMigrations().forEach((id, migration) ->
                 phases.put(id, Objects.requireNonNullElse(migration.getPhase(), Phase.EXPAND)));
-        return new ExpandContractSettings(phases,
-                properties.getJdbc().getInitializeSchema() == ExpandContractProperties.InitializeSchema.ALWAYS);
+        ExpandContractSettings settings = new ExpandContractSettings(phases,
+                properties.getJdbc().getInitializeSchema() == ExpandContractProperties.InitializeSchema.ALWAYS)
+                .withRoundTripSampleSize(properties.getRoundTripCheck().getSampleSize());
+        for (Map.Entry<String, ExpandContractProperties.MigrationProperties> entry : properties.getMigrations().entrySet()) {
+            ExpandContractProperties.MigrationProperties migration = entry.getValue();
+            if (migration.getOnConversionError() != null) {
+                settings = settings.withOnConversionError(entry.getKey(), migration.getOnConversionError());
+            }
+            if (migration.getZone() != null) {
+                settings = settings.withZone(entry.getKey(), migration.getZone());
+            }
+        }
+        return settings;
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.backfill.BackfillSettings;
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.config.OnConversionError;
 import io.github.expandcontract.fleet.HeartbeatSettings;
 import io.github.expandcontract.phase.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -8,6 +10,7 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,6 +47,12 @@ public class ExpandContractProperties implements Validator {
      */
     private final Instances instances = new Instances();
 
+    /**
+     * The startup check that takes a sample of existing old values of every converter migration to
+     * the new type and back, and warns about those that do not come back unchanged.
+     */
+    private final RoundTripCheck roundTripCheck = new RoundTripCheck();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -64,6 +73,10 @@ public class ExpandContractProperties implements Validator {
         return this.instances;
     }
 
+    public RoundTripCheck getRoundTripCheck() {
+        return this.roundTripCheck;
+    }
+
     /**
      * Boot asks this for every object it binds under {@code expand-contract}; each migration's
      * backfill settings and the heartbeat settings are checked where they are bound, so the report
@@ -71,13 +84,16 @@ public class ExpandContractProperties implements Validator {
      */
     @Override
     public boolean supports(Class<?> type) {
-        return Backfill.class == type || Instances.class == type;
+        return Backfill.class == type || Instances.class == type || RoundTripCheck.class == type;
     }
 
     @Override
     public void validate(Object target, Errors errors) {
         if (target instanceof Backfill backfill) {
             backfill.validate(errors);
+        }
+        else if (target instanceof RoundTripCheck check) {
+            check.validate(errors);
         }
         else if (target instanceof Instances instances) {
             instances.validate(errors);
@@ -164,6 +180,33 @@ public class ExpandContractProperties implements Validator {
     }
 
     /**
+     * Settings of the startup round-trip check, {@code expand-contract.round-trip-check.*}.
+     */
+    public static class RoundTripCheck {
+
+        /**
+         * Rows whose old value the startup check takes to the new type and back, per migration
+         * with a converter; 0 turns the check off. It only warns (with example ids and values),
+         * never fails startup.
+         */
+        private int sampleSize = ExpandContractSettings.DEFAULT_ROUND_TRIP_SAMPLE_SIZE;
+
+        public int getSampleSize() {
+            return this.sampleSize;
+        }
+
+        public void setSampleSize(int sampleSize) {
+            this.sampleSize = sampleSize;
+        }
+
+        void validate(Errors errors) {
+            if (this.sampleSize < 0) {
+                errors.rejectValue("sampleSize", "min", "must be 0 (no check) or a positive number of rows");
+            }
+        }
+    }
+
+    /**
      * Settings of one migration, {@code expand-contract.migrations.<id>.*}.
      */
     public static class MigrationProperties {
@@ -181,12 +224,42 @@ public class ExpandContractProperties implements Validator {
          */
         private final Backfill backfill = new Backfill();
 
+        /**
+         * What a dual write does with an old value the converter cannot convert to the new type:
+         * fail (the flush fails, naming the migration, the row id and the value) or write-null
+         * (the old column keeps the value, the new one gets NULL, counted in
+         * expandcontract.conversion.errors). A new value that cannot convert back always fails.
+         */
+        private OnConversionError onConversionError = OnConversionError.FAIL;
+
+        /**
+         * Zone of the old column's zone-less date-times (for example Europe/Berlin), for the
+         * converters LocalDateTimeToInstantConverter and LocalDateTimeToOffsetDateTimeConverter.
+         */
+        private ZoneId zone;
+
         public Phase getPhase() {
             return this.phase;
         }
 
         public void setPhase(Phase phase) {
             this.phase = phase;
+        }
+
+        public OnConversionError getOnConversionError() {
+            return this.onConversionError;
+        }
+
+        public void setOnConversionError(OnConversionError onConversionError) {
+            this.onConversionError = onConversionError;
+        }
+
+        public ZoneId getZone() {
+            return this.zone;
+        }
+
+        public void setZone(ZoneId zone) {
+            this.zone = zone;
         }
 
         public Backfill getBackfill() {

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static io.github.expandcontract.autoconfigure.JpaTestSupport.inTransaction;
 import static io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver.BACKFILL_BATCH;
 import static io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver.BACKFILL_ROWS;
+import static io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver.CONVERSION_ERRORS;
 import static io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver.DUAL_WRITES;
 import static io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver.FALLBACK_READS;
 import static io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver.VERIFY_MISMATCHES;
@@ -222,5 +223,19 @@ class MetricsAutoConfigurationTests {
             assertThat(System.nanoTime()).as("verification %s in time", expected).isLessThan(deadline);
             Thread.sleep(50);
         }
+    }
+
+    @Test
+    void conversionErrorsAreCountedPerMigrationFromZero() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver observer =
+                new io.github.expandcontract.autoconfigure.metrics.MicrometerMigrationObserver(registry);
+        observer.registerMeters("a");
+        assertThat(registry.get(CONVERSION_ERRORS).tag("migration", "a").counter().count()).isZero();
+        observer.conversionError("a");
+        observer.conversionError("a");
+        observer.conversionError("b");
+        assertThat(registry.get(CONVERSION_ERRORS).tag("migration", "a").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get(CONVERSION_ERRORS).tag("migration", "b").counter().count()).isEqualTo(1.0);
     }
 }

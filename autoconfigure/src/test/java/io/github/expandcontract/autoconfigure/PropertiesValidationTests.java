@@ -110,4 +110,36 @@ class PropertiesValidationTests {
             assertThat(analysis.getAction()).contains("ALWAYS", "NEVER");
         });
     }
+
+    @Test
+    void conversionSettingsBindAndReachTheEngine() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.on-conversion-error=write-null",
+                "expand-contract.migrations.owner-phone.zone=Europe/Berlin",
+                "expand-contract.round-trip-check.sample-size=50").run(context -> {
+            assertThat(context).hasNotFailed();
+            io.github.expandcontract.config.ExpandContractSettings settings =
+                    context.getBean(io.github.expandcontract.config.ExpandContractSettings.class);
+            assertThat(settings.onConversionErrorOf("owner-phone"))
+                    .isEqualTo(io.github.expandcontract.config.OnConversionError.WRITE_NULL);
+            assertThat(settings.zoneOf("owner-phone")).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+            assertThat(settings.roundTripSampleSize()).isEqualTo(50);
+        });
+        runner.run(context -> assertThat(context.getBean(io.github.expandcontract.config.ExpandContractSettings.class)
+                .onConversionErrorOf("owner-phone")).isEqualTo(io.github.expandcontract.config.OnConversionError.FAIL));
+    }
+
+    @Test
+    void badConversionSettingsFailStartupNamingThePropertyAndValue() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.on-conversion-error=ignore").run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("expand-contract.migrations.owner-phone.on-conversion-error", "ignore");
+            assertThat(analysis.getAction()).contains("FAIL", "WRITE_NULL");
+        });
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.zone=Mars/Olympus").run(context ->
+                assertThat(analyze(context.getStartupFailure()).getDescription())
+                        .contains("expand-contract.migrations.owner-phone.zone", "Mars/Olympus"));
+        runner.withPropertyValues("expand-contract.round-trip-check.sample-size=-1").run(context ->
+                assertThat(analyze(context.getStartupFailure()).getDescription())
+                        .contains("Property: expand-contract.round-trip-check.sampleSize", "Reason: must be 0 (no check) or a positive number of rows"));
+    }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -83,8 +84,8 @@ public abstract sealed class BatchCopier {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Object id = rs.getObject(1, m.idType());
-                        Object oldValue = rs.getObject(2, m.oldType());
-                        Object newValue = rs.getObject(3, m.newType());
+                        Object oldValue = m.oldValues().read(rs, 2);
+                        Object newValue = m.newValues().read(rs, 3);
                         Object converted;
                         try {
                             converted = oldValue == null ? null : m.converter().toNew(oldValue);
@@ -113,10 +114,10 @@ public abstract sealed class BatchCopier {
                  PreparedStatement whenNull = connection.prepareStatement(set + m.oldColumn() + " is null")) {
                 for (Object[] change : changes) {
                     PreparedStatement ps = change[1] == null ? whenNull : whenEqual;
-                    ps.setObject(1, change[2]);
+                    m.newValues().bind(ps, 1, change[2]);
                     ps.setObject(2, change[0]);
                     if (change[1] != null) {
-                        ps.setObject(3, change[1]);
+                        m.oldValues().bind(ps, 3, change[1]);
                     }
                     ps.addBatch();
                 }
@@ -130,9 +131,13 @@ public abstract sealed class BatchCopier {
         }
     }
 
+    /** Equal as values: a BigDecimal regardless of scale, an OffsetDateTime regardless of offset (the database keeps the instant). */
     public static boolean sameValue(Object a, Object b) {
         if (a instanceof BigDecimal x && b instanceof BigDecimal y) {
             return x.compareTo(y) == 0;
+        }
+        if (a instanceof OffsetDateTime x && b instanceof OffsetDateTime y) {
+            return x.isEqual(y);
         }
         return Objects.equals(a, b);
     }

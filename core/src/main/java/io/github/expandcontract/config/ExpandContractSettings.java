@@ -2,13 +2,17 @@ package io.github.expandcontract.config;
 
 import io.github.expandcontract.phase.Phase;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The configured phase of every migration. A migration without an entry runs in
+ * The configured phase of every migration, with its per-migration options (what a value that
+ * does not convert does, the zone of zone-less times). A migration without an entry runs in
  * {@link Phase#EXPAND}, the phase that changes nothing an old deployment would not do.
  * <p>
  * Spring Boot users get an instance bound from {@code expand-contract.*}; plain Hibernate users
@@ -22,8 +26,17 @@ public final class ExpandContractSettings {
     /** Key of the state-table setting: {@code always} (default) or {@code never}. */
     public static final String INITIALIZE_SCHEMA = "expand-contract.jdbc.initialize-schema";
 
+    /** Key of the startup round-trip check's sample size per converter migration; 0 turns the check off. */
+    public static final String ROUND_TRIP_CHECK_SAMPLE_SIZE = "expand-contract.round-trip-check.sample-size";
+
+    /** Rows the startup round-trip check reads per converter migration unless configured. */
+    public static final int DEFAULT_ROUND_TRIP_SAMPLE_SIZE = 1000;
+
     private final Map<String, Phase> phases;
     private final boolean initializeSchema;
+    private final Map<String, OnConversionError> onConversionError;
+    private final Map<String, ZoneId> zones;
+    private final int roundTripSampleSize;
 
     public ExpandContractSettings(Map<String, Phase> phases) {
         this(phases, true);
@@ -33,8 +46,39 @@ public final class ExpandContractSettings {
      * @param initializeSchema whether the library creates its state table when it is missing
      */
     public ExpandContractSettings(Map<String, Phase> phases, boolean initializeSchema) {
+        this(phases, initializeSchema, Map.of(), Map.of(), DEFAULT_ROUND_TRIP_SAMPLE_SIZE);
+    }
+
+    private ExpandContractSettings(Map<String, Phase> phases, boolean initializeSchema,
+                                   Map<String, OnConversionError> onConversionError, Map<String, ZoneId> zones,
+                                   int roundTripSampleSize) {
+        if (roundTripSampleSize < 0) {
+            throw new IllegalArgumentException(ROUND_TRIP_CHECK_SAMPLE_SIZE + " must be 0 (off) or positive, but is " + roundTripSampleSize);
+        }
         this.phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
         this.initializeSchema = initializeSchema;
+        this.onConversionError = Collections.unmodifiableMap(new LinkedHashMap<>(onConversionError));
+        this.zones = Collections.unmodifiableMap(new LinkedHashMap<>(zones));
+        this.roundTripSampleSize = roundTripSampleSize;
+    }
+
+    /** These settings with {@code expand-contract.migrations.<id>.on-conversion-error} set for one migration. */
+    public ExpandContractSettings withOnConversionError(String migrationId, OnConversionError mode) {
+        Map<String, OnConversionError> modes = new LinkedHashMap<>(onConversionError);
+        modes.put(migrationId, mode);
+        return new ExpandContractSettings(phases, initializeSchema, modes, zones, roundTripSampleSize);
+    }
+
+    /** These settings with {@code expand-contract.migrations.<id>.zone} set for one migration. */
+    public ExpandContractSettings withZone(String migrationId, ZoneId zone) {
+        Map<String, ZoneId> all = new LinkedHashMap<>(zones);
+        all.put(migrationId, zone);
+        return new ExpandContractSettings(phases, initializeSchema, onConversionError, all, roundTripSampleSize);
+    }
+
+    /** These settings with the startup round-trip check reading up to {@code rows} rows per converter migration (0: off). */
+    public ExpandContractSettings withRoundTripSampleSize(int rows) {
+        return new ExpandContractSettings(phases, initializeSchema, onConversionError, zones, rows);
     }
 
     public static ExpandContractSettings allExpand() {
@@ -42,27 +86,47 @@ public final class ExpandContractSettings {
     }
 
     /**
-     * Reads {@code expand-contract.migrations.<id>.phase} keys from a property map (for example
-     * the Hibernate settings of a plain, non-Spring application).
+     * Reads {@code expand-contract.migrations.<id>.phase}, {@code .on-conversion-error} and
+     * {@code .zone} keys, {@value #INITIALIZE_SCHEMA} and {@value #ROUND_TRIP_CHECK_SAMPLE_SIZE} from a
+     * property map (for example the Hibernate settings of a plain, non-Spring application).
      *
-     * @throws IllegalArgumentException for an unknown phase, naming the key and the valid phases
+     * @throws IllegalArgumentException for an invalid value, naming the key and the valid values
      */
     public static ExpandContractSettings fromProperties(Map<?, ?> properties) {
         Map<String, Phase> phases = new LinkedHashMap<>();
+        Map<String, OnConversionError> modes = new LinkedHashMap<>();
+        Map<String, ZoneId> zones = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : properties.entrySet()) {
             String key = String.valueOf(entry.getKey());
-            if (key.startsWith(MIGRATIONS_PREFIX) && key.endsWith(".phase")) {
-                String id = key.substring(MIGRATIONS_PREFIX.length(), key.length() - ".phase".length());
-                try {
-                    phases.put(id, Phase.parse(String.valueOf(entry.getValue())));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            String value = String.valueOf(entry.getValue());
+            try {
+                if (migrationKey(key, ".phase") != null) {
+                    phases.put(migrationKey(key, ".phase"), Phase.parse(value));
+                } else if (migrationKey(key, ".on-conversion-error") != null) {
+                    modes.put(migrationKey(key, ".on-conversion-error"), OnConversionError.parse(value));
+                } else if (migrationKey(key, ".zone") != null) {
+                    zones.put(migrationKey(key, ".zone"), ZoneId.of(value.trim()));
                 }
+            } catch (IllegalArgumentException | DateTimeException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }
         }
         Object initialize = properties.get(INITIALIZE_SCHEMA);
         boolean initializeSchema = initialize == null || !"never".equalsIgnoreCase(String.valueOf(initialize).trim());
-        return new ExpandContractSettings(phases, initializeSchema);
+        Object sampleSize = properties.get(ROUND_TRIP_CHECK_SAMPLE_SIZE);
+        int rows;
+        try {
+            rows = sampleSize == null ? DEFAULT_ROUND_TRIP_SAMPLE_SIZE : Integer.parseInt(String.valueOf(sampleSize).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ROUND_TRIP_CHECK_SAMPLE_SIZE + ": '" + sampleSize + "' is not a number of rows", e);
+        }
+        return new ExpandContractSettings(phases, initializeSchema, modes, zones, rows);
+    }
+
+    /** The migration id of {@code expand-contract.migrations.<id><suffix>}, or null for another key. */
+    private static String migrationKey(String key, String suffix) {
+        return key.startsWith(MIGRATIONS_PREFIX) && key.endsWith(suffix) && key.length() > MIGRATIONS_PREFIX.length() + suffix.length()
+                ? key.substring(MIGRATIONS_PREFIX.length(), key.length() - suffix.length()) : null;
     }
 
     public Phase phaseOf(String migrationId) {
@@ -73,8 +137,26 @@ public final class ExpandContractSettings {
         return initializeSchema;
     }
 
-    /** Migration ids that have an explicit phase in configuration. */
+    /** What a dual write does with a value that does not convert old to new; {@link OnConversionError#FAIL} unless configured. */
+    public OnConversionError onConversionErrorOf(String migrationId) {
+        return onConversionError.getOrDefault(migrationId, OnConversionError.FAIL);
+    }
+
+    /** The zone of the migration's zone-less times ({@code expand-contract.migrations.<id>.zone}), or null when unset. */
+    public ZoneId zoneOf(String migrationId) {
+        return zones.get(migrationId);
+    }
+
+    /** Rows the startup round-trip check reads per converter migration; 0 when it is off. */
+    public int roundTripSampleSize() {
+        return roundTripSampleSize;
+    }
+
+    /** Migration ids that have any setting in configuration. */
     public Set<String> configuredMigrations() {
-        return phases.keySet();
+        Set<String> ids = new LinkedHashSet<>(phases.keySet());
+        ids.addAll(onConversionError.keySet());
+        ids.addAll(zones.keySet());
+        return Collections.unmodifiableSet(ids);
     }
 }

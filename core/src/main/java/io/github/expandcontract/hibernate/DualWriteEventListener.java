@@ -75,11 +75,11 @@ final class DualWriteEventListener implements PreLoadEventListener, FlushEntityE
             Object oldValue = state[pair.oldIndex];
             Object newValue = state[pair.newIndex];
             if (!pair.migration.phase().readsNew()) {
-                state[pair.newIndex] = pair.toNew(oldValue, event.getId());
+                state[pair.newIndex] = pair.toNewForLoad(oldValue, event.getId());
             } else if (newValue != null) {
                 state[pair.oldIndex] = pair.toOld(newValue, event.getId());
             } else if (pair.migration.phase().fallsBackToOld()) {
-                state[pair.newIndex] = pair.toNew(oldValue, event.getId());
+                state[pair.newIndex] = pair.toNewForLoad(oldValue, event.getId());
                 if (oldValue != null) {
                     observer.fallbackRead(pair.migration.id());
                 }
@@ -155,8 +155,15 @@ final class DualWriteEventListener implements PreLoadEventListener, FlushEntityE
         for (PropertyPair pair : pairs) {
             Object oldValue = state[pair.oldIndex];
             Object newValue = state[pair.newIndex];
-            if (pair.newEquals(newValue, pair.toNew(oldValue, event.getId()))) {
+            if (pair.inSync(oldValue, newValue)) {
                 continue; // already in sync: the usual case, since the flush hook ran first
+            }
+            if (pair.wroteNullFor(oldValue, newValue)) {
+                // the write-null outcome, which the flush hook made and counted; a StatelessSession has no flush hook
+                if (previous == null) {
+                    pair.toNewForWrite(oldValue, event.getId());
+                }
+                continue;
             }
             boolean oldChanged = true;
             boolean newChanged = true;

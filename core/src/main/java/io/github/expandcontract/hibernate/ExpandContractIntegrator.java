@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,7 @@ public final class ExpandContractIntegrator implements Integrator {
 
     @Override
     public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor sessionFactory) {
-        List<Migration> migrations = new MigrationDiscovery(settings, metadata).discover();
+        List<Migration> migrations = new MigrationDiscovery(settings, metadata, sessionFactory::getWrapperOptions).discover();
         this.catalog = catalog.with(migrations);
         if (migrations.isEmpty()) {
             return;
@@ -94,7 +93,9 @@ public final class ExpandContractIntegrator implements Integrator {
                 // runs after Hibernate's own schema export (if any), so the schema check sees its tables
                 SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
                 new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema())).run(openConnection(sfi));
-                listener.bind(bindPersisters(sfi, migrations));
+                // before the listeners are armed, i.e. before any dual write
+                new ConverterRoundTripCheck(migrations, settings.roundTripSampleSize()).run(openConnection(sfi));
+                listener.bind(bindPersisters(sfi, migrations, settings, observer));
                 fillNulls.bind(sfi, migrations);
                 migrations.forEach(ExpandContractIntegrator::logSummary);
             }
@@ -117,14 +118,16 @@ public final class ExpandContractIntegrator implements Integrator {
     }
 
     /** Resolves each migration's properties to state-array positions of every entity persister. */
-    private static Map<EntityPersister, List<PropertyPair>> bindPersisters(SessionFactoryImplementor sfi, List<Migration> migrations) {
+    private static Map<EntityPersister, List<PropertyPair>> bindPersisters(SessionFactoryImplementor sfi, List<Migration> migrations,
+                                                                           ExpandContractSettings settings, MigrationObserver observer) {
         Map<EntityPersister, List<PropertyPair>> pairs = new IdentityHashMap<>();
-        Map<String, AtomicBoolean> conflictWarned = new HashMap<>();
         for (Migration migration : migrations) {
             if (migration.fillsNulls()) {
                 continue; // one column, no pair: FillNullsEventListener's
             }
-            AtomicBoolean warned = conflictWarned.computeIfAbsent(migration.id(), id -> new AtomicBoolean());
+            // shared by the migration's persisters: one conflict warning, one rate limit per migration
+            AtomicBoolean warned = new AtomicBoolean();
+            ConversionErrors errors = new ConversionErrors(migration, settings.onConversionErrorOf(migration.id()), observer);
             for (String entityName : migration.entityNames()) {
                 EntityPersister persister = sfi.getMappingMetamodel().getEntityDescriptor(entityName);
                 AttributeMapping oldAttribute = persister.findAttributeMapping(migration.oldProperty());
@@ -132,7 +135,7 @@ public final class ExpandContractIntegrator implements Integrator {
                 int oldIndex = oldAttribute.getStateArrayPosition();
                 int newIndex = newAttribute.getStateArrayPosition();
                 pairs.computeIfAbsent(persister, p -> new ArrayList<>()).add(new PropertyPair(migration, oldIndex, newIndex,
-                        persister.getPropertyTypes()[oldIndex], persister.getPropertyTypes()[newIndex], warned));
+                        persister.getPropertyTypes()[oldIndex], persister.getPropertyTypes()[newIndex], warned, errors));
             }
         }
         return pairs;
@@ -158,5 +161,27 @@ public final class ExpandContractIntegrator implements Integrator {
         Connection get() throws SQLException;
 
         void release(Connection connection) throws SQLException;
+
+        /** Runs the work on a connection in auto-commit mode, then restores the mode and releases it. */
+        default void inAutoCommit(ConnectionWork work) throws SQLException {
+            Connection connection = get();
+            try {
+                boolean autoCommit = connection.getAutoCommit();
+                connection.setAutoCommit(true);
+                try {
+                    work.run(connection);
+                } finally {
+                    connection.setAutoCommit(autoCommit);
+                }
+            } finally {
+                release(connection);
+            }
+        }
+    }
+
+    /** Work on a JDBC connection. */
+    @FunctionalInterface
+    interface ConnectionWork {
+        void run(Connection connection) throws SQLException;
     }
 }

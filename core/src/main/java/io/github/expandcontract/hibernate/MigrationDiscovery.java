@@ -4,6 +4,8 @@ import io.github.expandcontract.ColumnConverter;
 import io.github.expandcontract.DualWrite;
 import io.github.expandcontract.FillNulls;
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.convert.ContextualConverter;
+import io.github.expandcontract.convert.ConverterContext;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationConfigurationException;
 import io.github.expandcontract.phase.Phase;
@@ -16,6 +18,7 @@ import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Table;
 import org.hibernate.type.descriptor.converter.spi.BasicValueConverter;
 import org.hibernate.type.descriptor.java.JavaType;
+import org.hibernate.type.descriptor.WrapperOptions;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -30,6 +33,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -42,10 +46,13 @@ final class MigrationDiscovery {
 
     private final ExpandContractSettings settings;
     private final Metadata metadata;
+    private final Supplier<WrapperOptions> wrapperOptions;
 
-    MigrationDiscovery(ExpandContractSettings settings, Metadata metadata) {
+    /** @param wrapperOptions the session factory's, for reading and binding column values over JDBC later */
+    MigrationDiscovery(ExpandContractSettings settings, Metadata metadata, Supplier<WrapperOptions> wrapperOptions) {
         this.settings = settings;
         this.metadata = metadata;
+        this.wrapperOptions = wrapperOptions;
     }
 
     /** One {@code @DualWrite} field as one entity maps it (an inherited field appears once per entity). */
@@ -207,17 +214,38 @@ final class MigrationDiscovery {
     }
 
     @SuppressWarnings("unchecked")
-    private static ColumnConverter<Object, Object> instantiate(Declaration d) {
+    private ColumnConverter<Object, Object> instantiate(Declaration d) {
         Class<?> type = d.annotation().converter();
+        String id = d.annotation().migration();
+        ColumnConverter<Object, Object> converter;
         try {
             var constructor = type.getDeclaredConstructor();
             constructor.setAccessible(true);
-            return (ColumnConverter<Object, Object>) constructor.newInstance();
+            converter = (ColumnConverter<Object, Object>) constructor.newInstance();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new MigrationConfigurationException(d.annotation().migration(), d.entityLabel(), d.field().getName(),
+            throw new MigrationConfigurationException(id, d.entityLabel(), d.field().getName(),
                     "converter " + type.getName() + " cannot be created (" + e + ").",
                     "give the converter a public no-argument constructor (a static nested or top-level class).");
         }
+        if (converter instanceof ContextualConverter contextual) {
+            try {
+                contextual.init(new ConverterContext(id, boxed(d.oldProperty().getType().getReturnedClass()),
+                        boxed(d.newProperty().getType().getReturnedClass()), settings.zoneOf(id)));
+            } catch (RuntimeException e) {
+                throw new MigrationConfigurationException(id, d.entityLabel(), d.field().getName(),
+                        "converter " + type.getSimpleName() + " cannot serve this migration: " + e.getMessage() + ".",
+                        "use a converter made for these field types, or give it what it asks for above.");
+            }
+        } else if (settings.zoneOf(id) != null) {
+            throw new MigrationConfigurationException(id, d.entityLabel(), d.field().getName(),
+                    "expand-contract.migrations." + id + ".zone is set, but converter " + type.getSimpleName() + " takes no zone.",
+                    "remove the zone property, or use a converter that reads it (e.g. LocalDateTimeToInstantConverter).");
+        }
+        return converter;
+    }
+
+    private HibernateColumnValues columnValues(Property property) {
+        return new HibernateColumnValues(((BasicValue) property.getValue()).resolve().getJdbcMapping(), wrapperOptions);
     }
 
     private Migration toMigration(String id, List<Declaration> declarations) {
@@ -260,7 +288,8 @@ final class MigrationDiscovery {
                 column(first.oldProperty()), column(first.newProperty()),
                 instantiate(first), first.annotation().backfillSql(),
                 singleKeyColumn(table), boxed(first.entity().getIdentifier().getType().getReturnedClass()),
-                boxed(first.oldProperty().getType().getReturnedClass()), boxed(first.newProperty().getType().getReturnedClass()));
+                boxed(first.oldProperty().getType().getReturnedClass()), boxed(first.newProperty().getType().getReturnedClass()),
+                columnValues(first.oldProperty()), columnValues(first.newProperty()), Migration.Kind.MOVE_COLUMN, null, null);
     }
 
     private void checkConfiguredIdsAreDeclared(Set<String> declared) {

@@ -1,5 +1,7 @@
 package io.github.expandcontract.hibernate;
 
+import io.github.expandcontract.backfill.BatchCopier;
+import io.github.expandcontract.config.OnConversionError;
 import io.github.expandcontract.migration.Migration;
 import org.hibernate.type.Type;
 import org.slf4j.Logger;
@@ -22,14 +24,17 @@ final class PropertyPair {
     private final Type newType;
     /** Shared by every persister of the migration, so the warning is logged once per migration. */
     private final AtomicBoolean conflictWarned;
+    private final ConversionErrors conversionErrors;
 
-    PropertyPair(Migration migration, int oldIndex, int newIndex, Type oldType, Type newType, AtomicBoolean conflictWarned) {
+    PropertyPair(Migration migration, int oldIndex, int newIndex, Type oldType, Type newType, AtomicBoolean conflictWarned,
+                 ConversionErrors conversionErrors) {
         this.migration = migration;
         this.oldIndex = oldIndex;
         this.newIndex = newIndex;
         this.oldType = oldType;
         this.newType = newType;
         this.conflictWarned = conflictWarned;
+        this.conversionErrors = conversionErrors;
     }
 
     /** Whether the migration's phase writes both columns (dual-write, backfill, read-new). */
@@ -41,21 +46,68 @@ final class PropertyPair {
         return a == b || oldType.isEqual(a, b);
     }
 
+    /** Equal new values; an OffsetDateTime regardless of its offset, since the database keeps only the instant. */
     boolean newEquals(Object a, Object b) {
-        return a == b || newType.isEqual(a, b);
+        return a == b || newType.isEqual(a, b) || BatchCopier.sameValue(a, b);
     }
 
-    Object toNew(Object oldValue, Object rowId) {
-        if (oldValue == null) {
-            return null;
+    /** Whether the new value is the converted old one; false when the old value does not convert. */
+    boolean inSync(Object oldValue, Object newValue) {
+        try {
+            return newEquals(newValue, oldValue == null ? null : migration.converter().toNew(oldValue));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the pair holds the outcome of {@code write-null}: an old value that does not convert beside a NULL new one. */
+    boolean wroteNullFor(Object oldValue, Object newValue) {
+        if (conversionErrors.mode != OnConversionError.WRITE_NULL || newValue != null || oldValue == null) {
+            return false;
         }
         try {
-            return migration.converter().toNew(oldValue);
+            toNew(oldValue);
+            return false;
         } catch (RuntimeException e) {
-            throw new DualWriteConversionException(migration.id(), "old->new", rowId, oldValue, e);
+            return true;
         }
     }
 
+    /** Old to new for a write: a value that does not convert fails the flush, or becomes NULL in {@code write-null} mode. */
+    Object toNewForWrite(Object oldValue, Object rowId) {
+        try {
+            return toNew(oldValue);
+        } catch (RuntimeException e) {
+            if (conversionErrors.mode == OnConversionError.WRITE_NULL) {
+                conversionErrors.wroteNull(rowId, e);
+                return null;
+            }
+            throw new DualWriteConversionException(migration.id(), DualWriteConversionException.OLD_TO_NEW, rowId, oldValue, e);
+        }
+    }
+
+    /**
+     * Old to new for a load. Where the application reads the old field (expand, dual-write, backfill)
+     * the new field is a mirror: a value that does not convert shows as NULL there and the load goes
+     * on. Where it reads the new field (the read-new fallback), it fails unless {@code write-null}.
+     */
+    Object toNewForLoad(Object oldValue, Object rowId) {
+        try {
+            return toNew(oldValue);
+        } catch (RuntimeException e) {
+            if (migration.phase().readsNew() && conversionErrors.mode == OnConversionError.FAIL) {
+                throw new DualWriteConversionException(migration.id(), DualWriteConversionException.OLD_TO_NEW, rowId, oldValue, e);
+            }
+            conversionErrors.loadedNull(rowId, e);
+            return null;
+        }
+    }
+
+    private Object toNew(Object oldValue) {
+        return oldValue == null ? null : migration.converter().toNew(oldValue);
+    }
+
+    /** New to old, for a write or a load: always fails on a value that does not convert, since NULL would lose the old column's data. */
     Object toOld(Object newValue, Object rowId) {
         if (newValue == null) {
             return null;
@@ -63,7 +115,7 @@ final class PropertyPair {
         try {
             return migration.converter().toOld(newValue);
         } catch (RuntimeException e) {
-            throw new DualWriteConversionException(migration.id(), "new->old", rowId, newValue, e);
+            throw new DualWriteConversionException(migration.id(), DualWriteConversionException.NEW_TO_OLD, rowId, newValue, e);
         }
     }
 
@@ -77,7 +129,7 @@ final class PropertyPair {
      */
     Object[] reconcile(Object rowId, Object oldValue, Object newValue, boolean oldChanged, boolean newChanged) {
         if (oldChanged && newChanged) {
-            if (newEquals(newValue, toNew(oldValue, rowId))) {
+            if (inSync(oldValue, newValue)) {
                 return null;
             }
             warnConflictOnce(rowId);
@@ -101,7 +153,7 @@ final class PropertyPair {
     }
 
     private Object[] fromOld(Object oldValue, Object rowId) {
-        return new Object[] {oldValue, toNew(oldValue, rowId)};
+        return new Object[] {oldValue, toNewForWrite(oldValue, rowId)};
     }
 
     private Object[] fromNew(Object newValue, Object rowId) {

@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param idType        the Java type of the identifier
  * @param oldType       the Java type of the old property (wrapper types)
  * @param newType       the Java type of the new property (wrapper types)
+ * @param oldValues     reads and binds the old column's values as {@code oldType}
+ * @param newValues     reads and binds the new column's values as {@code newType}
  * @param kind          what the migration does: move a column ({@code @DualWrite}) or fill one column's NULLs
  *                      ({@code @FillNulls}; then old and new property, column and type are the same)
  * @param fillValue     {@code @FillNulls} only: the value written instead of NULL, as the entity holds it
@@ -47,6 +49,8 @@ public record Migration(
         Class<?> idType,
         Class<?> oldType,
         Class<?> newType,
+        ColumnValues oldValues,
+        ColumnValues newValues,
         Kind kind,
         Object fillValue,
         Object fillJdbcValue) {
@@ -55,12 +59,13 @@ public record Migration(
         entityNames = List.copyOf(entityNames);
     }
 
-    /** A column move ({@code @DualWrite}). */
+    /** A column move ({@code @DualWrite}) whose columns are read and bound with the JDBC driver's own mapping of the two types. */
     public Migration(String id, Phase phase, List<String> entityNames, String entity, String oldProperty, String newProperty,
                      TableName table, String oldColumn, String newColumn, ColumnConverter<Object, Object> converter,
                      String backfillSql, String idColumn, Class<?> idType, Class<?> oldType, Class<?> newType) {
         this(id, phase, entityNames, entity, oldProperty, newProperty, table, oldColumn, newColumn, converter, backfillSql,
-                idColumn, idType, oldType, newType, Kind.MOVE_COLUMN, null, null);
+                idColumn, idType, oldType, newType, ColumnValues.plainJdbc(oldType), ColumnValues.plainJdbc(newType),
+                Kind.MOVE_COLUMN, null, null);
     }
 
     /** A {@code @FillNulls} migration of one column: old and new are that column. */
@@ -69,7 +74,7 @@ public record Migration(
                                       Object fillValue, Object fillJdbcValue) {
         return new Migration(id, phase, entityNames, entity, property, property, table, column, column,
                 new ColumnConverter.Identity(), "", idColumn, idType,
-                type, type, Kind.FILL_NULLS, fillValue, fillJdbcValue);
+                type, type, ColumnValues.plainJdbc(type), ColumnValues.plainJdbc(type), Kind.FILL_NULLS, fillValue, fillJdbcValue);
     }
 
     /** What a migration does to its table. */

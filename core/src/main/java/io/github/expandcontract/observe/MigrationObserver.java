@@ -35,6 +35,13 @@ public interface MigrationObserver {
     }
 
     /**
+     * A dual write in {@code on-conversion-error=write-null} mode found an old value the converter
+     * cannot convert: the old column keeps it, the new column gets NULL.
+     */
+    default void conversionError(String migrationId) {
+    }
+
+    /**
      * This instance's backfill committed one batch.
      *
      * @param rows the rows the batch passed: copied, already equal, or failed to convert
@@ -65,6 +72,11 @@ public interface MigrationObserver {
             @Override
             public void fallbackRead(String migrationId) {
                 all.forEach(o -> o.fallbackRead(migrationId));
+            }
+
+            @Override
+            public void conversionError(String migrationId) {
+                all.forEach(o -> o.conversionError(migrationId));
             }
 
             @Override

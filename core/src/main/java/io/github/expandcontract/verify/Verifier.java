@@ -137,8 +137,8 @@ public final class Verifier {
             keyset.bindWindow(ps, 1, after, window.lastKey());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object oldValue = rs.getObject(2, m.oldType());
-                    Object newValue = rs.getObject(3, m.newType());
+                    Object oldValue = m.oldValues().read(rs, 2);
+                    Object newValue = m.newValues().read(rs, 3);
                     boolean mismatch;
                     try {
                         mismatch = !BatchCopier.sameValue(oldValue == null ? null : m.converter().toNew(oldValue), newValue);

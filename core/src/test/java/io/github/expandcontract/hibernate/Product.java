@@ -1,7 +1,7 @@
 package io.github.expandcontract.hibernate;
 
-import io.github.expandcontract.ColumnConverter;
 import io.github.expandcontract.DualWrite;
+import io.github.expandcontract.convert.IntegerCentsToAmountConverter;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -23,7 +23,7 @@ public class Product {
     Integer priceCents;
 
     @Column(name = "price", precision = 12, scale = 2)
-    @DualWrite(migration = "product-price", from = "priceCents", converter = CentsToAmount.class)
+    @DualWrite(migration = "product-price", from = "priceCents", converter = IntegerCentsToAmountConverter.class)
     BigDecimal price;
 
     protected Product() {
@@ -31,17 +31,5 @@ public class Product {
 
     Product(Long id) {
         this.id = id;
-    }
-
-    public static class CentsToAmount implements ColumnConverter<Integer, BigDecimal> {
-        @Override
-        public BigDecimal toNew(Integer cents) {
-            return BigDecimal.valueOf(cents, 2);
-        }
-
-        @Override
-        public Integer toOld(BigDecimal amount) {
-            return amount.movePointRight(2).intValueExact();
-        }
     }
 }

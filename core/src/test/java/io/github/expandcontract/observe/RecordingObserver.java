@@ -13,6 +13,7 @@ public final class RecordingObserver implements MigrationObserver {
     private final Map<String, AtomicLong> dualWrites = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> fallbackReads = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> mismatches = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> conversionErrors = new ConcurrentHashMap<>();
     private final List<Batch> batches = new CopyOnWriteArrayList<>();
 
     /** One committed backfill batch. */
@@ -27,6 +28,11 @@ public final class RecordingObserver implements MigrationObserver {
     @Override
     public void fallbackRead(String migrationId) {
         fallbackReads.computeIfAbsent(migrationId, id -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void conversionError(String migrationId) {
+        conversionErrors.computeIfAbsent(migrationId, id -> new AtomicLong()).incrementAndGet();
     }
 
     @Override
@@ -47,6 +53,10 @@ public final class RecordingObserver implements MigrationObserver {
         return fallbackReads.getOrDefault(migrationId, new AtomicLong()).get();
     }
 
+    public long conversionErrors(String migrationId) {
+        return conversionErrors.getOrDefault(migrationId, new AtomicLong()).get();
+    }
+
     public long mismatches(String migrationId) {
         return mismatches.getOrDefault(migrationId, new AtomicLong()).get();
     }
@@ -59,6 +69,7 @@ public final class RecordingObserver implements MigrationObserver {
         dualWrites.clear();
         fallbackReads.clear();
         mismatches.clear();
+        conversionErrors.clear();
         batches.clear();
     }
 }

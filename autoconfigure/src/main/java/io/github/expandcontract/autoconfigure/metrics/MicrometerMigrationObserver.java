@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records what the engine reports in Micrometer meters tagged {@code migration}:
- * {@value #DUAL_WRITES}, {@value #FALLBACK_READS}, {@value #BACKFILL_ROWS}, {@value #BACKFILL_BATCH}
- * (timer) and {@value #VERIFY_MISMATCHES}. The gauge {@value BackfillProgressGauges#BACKFILL_PROGRESS}
+ * {@value #DUAL_WRITES}, {@value #FALLBACK_READS}, {@value #CONVERSION_ERRORS}, {@value #BACKFILL_ROWS},
+ * {@value #BACKFILL_BATCH} (timer) and {@value #VERIFY_MISMATCHES}. The gauge {@value BackfillProgressGauges#BACKFILL_PROGRESS}
  * comes from {@link BackfillProgressGauges}.
  */
 public final class MicrometerMigrationObserver implements MigrationObserver {
@@ -22,6 +22,9 @@ public final class MicrometerMigrationObserver implements MigrationObserver {
 
     /** Loads in read-new that showed the old column's value because the new one was NULL. */
     public static final String FALLBACK_READS = "expandcontract.fallback.reads";
+
+    /** Dual writes in on-conversion-error=write-null mode that wrote NULL to the new column for a value that does not convert. */
+    public static final String CONVERSION_ERRORS = "expandcontract.conversion.errors";
 
     /** Rows this instance's backfill passed: copied, already equal, or failed to convert. */
     public static final String BACKFILL_ROWS = "expandcontract.backfill.rows";
@@ -63,6 +66,11 @@ public final class MicrometerMigrationObserver implements MigrationObserver {
     }
 
     @Override
+    public void conversionError(String migrationId) {
+        meters(migrationId).conversionErrors.increment();
+    }
+
+    @Override
     public void backfillBatch(String migrationId, long rows, Duration took) {
         Meters m = meters(migrationId);
         m.backfillRows.increment(rows);
@@ -79,6 +87,7 @@ public final class MicrometerMigrationObserver implements MigrationObserver {
 
         final Counter dualWrites;
         final Counter fallbackReads;
+        final Counter conversionErrors;
         final Counter backfillRows;
         final Timer backfillBatch;
         final Counter verifyMismatches;
@@ -89,6 +98,9 @@ public final class MicrometerMigrationObserver implements MigrationObserver {
                     .register(registry);
             this.fallbackReads = Counter.builder(FALLBACK_READS).tag(MIGRATION_TAG, id)
                     .description("Loads in read-new that returned the old column's value because the new column was NULL")
+                    .register(registry);
+            this.conversionErrors = Counter.builder(CONVERSION_ERRORS).tag(MIGRATION_TAG, id).baseUnit("rows")
+                    .description("Dual writes that kept a value the converter cannot convert in the old column and wrote NULL to the new one")
                     .register(registry);
             this.backfillRows = Counter.builder(BACKFILL_ROWS).tag(MIGRATION_TAG, id).baseUnit("rows")
                     .description("Rows this instance's backfill passed: copied, already equal, or failed to convert")
