@@ -1,7 +1,12 @@
 package io.github.expandcontract.config;
 
+import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.phase.Phase;
 
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,8 +27,12 @@ public final class ExpandContractSettings {
     /** Key of the state-table setting: {@code always} (default) or {@code never}. */
     public static final String INITIALIZE_SCHEMA = "expand-contract.jdbc.initialize-schema";
 
+    /** Prefix of the heartbeat keys: {@code expand-contract.instances.heartbeat-interval|timeout}. */
+    public static final String INSTANCES_PREFIX = "expand-contract.instances.";
+
     private final Map<String, Phase> phases;
     private final boolean initializeSchema;
+    private final Fleet fleet;
 
     public ExpandContractSettings(Map<String, Phase> phases) {
         this(phases, true);
@@ -33,8 +42,49 @@ public final class ExpandContractSettings {
      * @param initializeSchema whether the library creates its state table when it is missing
      */
     public ExpandContractSettings(Map<String, Phase> phases, boolean initializeSchema) {
+        this(phases, initializeSchema, new Fleet(defaultInstanceId(), HeartbeatSettings.DEFAULTS, Map.of()));
+    }
+
+    private ExpandContractSettings(Map<String, Phase> phases, boolean initializeSchema, Fleet fleet) {
         this.phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
         this.initializeSchema = initializeSchema;
+        this.fleet = fleet;
+    }
+
+    /**
+     * How this instance takes part in the fleet: its id (the same in the fleet table, the backfill
+     * lease and the override records), the heartbeat, and each migration's rolling-deploy rules.
+     *
+     * @param rollout by migration id; a migration without an entry gets {@link RolloutSettings#DEFAULTS}
+     */
+    public record Fleet(String instanceId, HeartbeatSettings heartbeat, Map<String, RolloutSettings> rollout) {
+        public Fleet {
+            rollout = Map.copyOf(rollout);
+        }
+
+        public RolloutSettings rolloutOf(String migrationId) {
+            return rollout.getOrDefault(migrationId, RolloutSettings.DEFAULTS);
+        }
+    }
+
+    /** These settings with the given fleet settings (the phases and the schema setting unchanged). */
+    public ExpandContractSettings withFleet(Fleet fleet) {
+        return new ExpandContractSettings(phases, initializeSchema, fleet);
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    /** host:pid:random — unique per process (and per settings object), readable in the state tables. */
+    public static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static ExpandContractSettings allExpand() {
@@ -62,7 +112,68 @@ public final class ExpandContractSettings {
         }
         Object initialize = properties.get(INITIALIZE_SCHEMA);
         boolean initializeSchema = initialize == null || !"never".equalsIgnoreCase(String.valueOf(initialize).trim());
-        return new ExpandContractSettings(phases, initializeSchema);
+        return new ExpandContractSettings(phases, initializeSchema).withFleet(fleetFromProperties(properties));
+    }
+
+    /**
+     * The fleet part of {@link #fromProperties}: {@code expand-contract.instances.heartbeat-interval|timeout}
+     * and {@code expand-contract.migrations.<id>.bake-in|force-phase|reverse-backfill}. Durations are
+     * {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}).
+     */
+    private static Fleet fleetFromProperties(Map<?, ?> properties) {
+        Duration interval = HeartbeatSettings.DEFAULTS.interval();
+        Duration timeout = HeartbeatSettings.DEFAULTS.timeout();
+        Map<String, RolloutSettings> rollout = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : properties.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            String value = String.valueOf(entry.getValue()).trim();
+            try {
+                if (key.equals(INSTANCES_PREFIX + "heartbeat-interval")) {
+                    interval = parseDuration(value);
+                } else if (key.equals(INSTANCES_PREFIX + "timeout")) {
+                    timeout = parseDuration(value);
+                } else if (key.startsWith(MIGRATIONS_PREFIX)) {
+                    String rest = key.substring(MIGRATIONS_PREFIX.length());
+                    int dot = rest.lastIndexOf('.');
+                    String id = dot < 0 ? rest : rest.substring(0, dot);
+                    RolloutSettings current = rollout.getOrDefault(id, RolloutSettings.DEFAULTS);
+                    switch (dot < 0 ? "" : rest.substring(dot + 1)) {
+                        case "bake-in" -> rollout.put(id, current.withBakeIn(parseDuration(value)));
+                        case "force-phase" -> rollout.put(id, current.withForcePhase(Boolean.parseBoolean(value)));
+                        case "reverse-backfill" -> rollout.put(id, current.withReverseBackfill(Boolean.parseBoolean(value)));
+                        default -> {
+                        }
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+        return new Fleet(defaultInstanceId(), new HeartbeatSettings(interval, timeout), rollout);
+    }
+
+    static Duration parseDuration(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (v.startsWith("p") || v.startsWith("-p")) {
+                return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+            }
+            int split = 0;
+            while (split < v.length() && (Character.isDigit(v.charAt(split)) || v.charAt(split) == '-')) {
+                split++;
+            }
+            long amount = Long.parseLong(v.substring(0, split));
+            return switch (v.substring(split).trim()) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s", "" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> throw new IllegalArgumentException("unknown unit");
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a duration; write e.g. 500ms, 30s, 5m, 1h, 2d or PT1H");
+        }
     }
 
     public Phase phaseOf(String migrationId) {
