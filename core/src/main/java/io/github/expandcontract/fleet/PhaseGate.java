@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -84,7 +85,7 @@ public final class PhaseGate {
         return Optional.of(new Refusal(Rule.PHASE_DISTANCE, "phase " + phase.configName() + " is more than one step away "
                 + "from phase " + farPhases + " of live instance(s) " + describe(far) + "; only adjacent phases may run side by side.",
                 "deploy the phase(s) in between (" + between(phase, far) + ") to every instance first, one rolling deploy each. "
-                        + "If a listed instance is dead, it leaves the fleet " + timeout + " after its last heartbeat "
+                        + "If a listed instance is dead, it leaves the fleet " + round(timeout) + " after its last heartbeat "
                         + "(expand-contract.instances.timeout)."));
     }
 
@@ -129,9 +130,9 @@ public final class PhaseGate {
         Instant since = fleet.state().readNewReachedAt();
         if (since == null) {
             return Optional.of(new Refusal(Rule.BAKE_IN, "phase contract needs the migration to have run in read-new "
-                    + "for the bake-in (" + rollout.bakeIn() + "), but no instance has started in read-new since the last one "
+                    + "for the bake-in (" + round(rollout.bakeIn()) + "), but no instance has started in read-new since the last one "
                     + "in a phase that reads the old column " + m.oldColumn() + ".",
-                    "deploy read-new to every instance, wait " + rollout.bakeIn() + " (expand-contract.migrations." + m.id()
+                    "deploy read-new to every instance, wait " + round(rollout.bakeIn()) + " (expand-contract.migrations." + m.id()
                             + ".bake-in), then deploy contract."));
         }
         Duration elapsed = Duration.between(since, fleet.state().now());
@@ -181,7 +182,8 @@ public final class PhaseGate {
                 + ", last seen " + i.lastSeen() + ")").collect(Collectors.joining(", "));
     }
 
-    private static String round(Duration d) {
-        return Duration.ofSeconds(Math.max(0, (d.toMillis() + 999) / 1000)).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    /** e.g. {@code 1h}, {@code 59m59s}, {@code 0s}: rounded up to whole seconds. */
+    static String round(Duration d) {
+        return Duration.ofSeconds(Math.max(0, (d.toMillis() + 999) / 1000)).toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }
