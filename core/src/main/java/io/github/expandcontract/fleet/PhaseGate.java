@@ -139,7 +139,7 @@ public final class PhaseGate {
         if (elapsed.compareTo(rollout.bakeIn()) < 0) {
             Duration left = rollout.bakeIn().minus(elapsed);
             return Optional.of(new Refusal(Rule.BAKE_IN, "phase contract is the point of no return, and the migration "
-                    + "has run in read-new for " + round(elapsed) + " (since " + since + ") of its bake-in of " + rollout.bakeIn()
+                    + "has run in read-new for " + round(elapsed) + " (since " + since + ") of its bake-in of " + round(rollout.bakeIn())
                     + ": " + round(left) + " left.", "wait " + round(left) + " more, then deploy contract (the bake-in is "
                     + "expand-contract.migrations." + m.id() + ".bake-in)."));
         }
