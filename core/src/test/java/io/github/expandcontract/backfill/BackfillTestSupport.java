@@ -38,7 +38,12 @@ final class BackfillTestSupport {
 
     /** Builds a plain Hibernate SessionFactory with the engine, the migration in the given phase. */
     static Started start(PostgresTestDatabase db, String migration, Phase phase, Class<?>... entities) {
-        ExpandContractIntegrator integrator = new ExpandContractIntegrator(new ExpandContractSettings(Map.of(migration, phase)));
+        return start(db, new ExpandContractSettings(Map.of(migration, phase)), entities);
+    }
+
+    /** Builds a plain Hibernate SessionFactory with the engine and the given settings. */
+    static Started start(PostgresTestDatabase db, ExpandContractSettings expandContract, Class<?>... entities) {
+        ExpandContractIntegrator integrator = new ExpandContractIntegrator(expandContract);
         Map<String, Object> settings = new HashMap<>();
         settings.put("jakarta.persistence.jdbc.url", db.jdbcUrl());
         settings.put("jakarta.persistence.jdbc.user", db.user());
