@@ -223,6 +223,10 @@ class RollingDeployTests {
         });
     }
 
+    private static String instanceId(Instance instance) {
+        return instance.context.getBean(InstanceRegistry.class).instanceId();
+    }
+
     private MigrationReport report(Instance instance) {
         ConfigurableApplicationContext c = instance.context;
         return new ExpandContractEndpoint(c.getBean(ExpandContractIntegrator.class)::catalog, c.getBean(BackfillCoordinator.class),
@@ -237,6 +241,17 @@ class RollingDeployTests {
         startWriters();
 
         startupFails("backfill", "'" + ID + "'", "phase backfill is more than one step away from phase expand");
+        // forced in next to expand: it starts, is recorded, and its backfill waits for the expand instances
+        Instance forced = start("forced", "backfill", "expand-contract.migrations." + ID + ".force-phase=true");
+        MigrationReport waiting = report(forced);
+        assertThat(waiting.backfill().status()).hasToString("NOT_STARTED");
+        assertThat(waiting.backfill().waitingFor()).containsExactlyInAnyOrder(instanceId(a), instanceId(b));
+        assertThat(waiting.overrides()).singleElement().satisfies(o -> {
+            assertThat(o.instanceId()).isEqualTo(instanceId(forced));
+            assertThat(o.phase()).isEqualTo("backfill");
+            assertThat(o.overridden()).startsWith("phase-distance: phase backfill is more than one step away from phase expand");
+        });
+        stop(forced);
         a = roll(a, "dual-write");
         MigrationReport mixed = report(a);
         assertThat(mixed.fleet().phases()).containsValues("expand", "dual-write").hasSize(2);
