@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -245,7 +246,7 @@ final class BackfillJob implements Runnable {
         if (blocking.isEmpty()) {
             if (waitingFor != null) {
                 log.info("expand-contract migration '{}': no live instance left that does not write {}; the {} backfill goes ahead",
-                        migration.id(), migration.newColumn(), direction.name().toLowerCase(java.util.Locale.ROOT));
+                        migration.id(), migration.newColumn(), direction.name().toLowerCase(Locale.ROOT));
                 waitingFor = null;
             }
             return false;
@@ -255,7 +256,7 @@ final class BackfillJob implements Runnable {
             waitingFor = ids;
             log.warn("expand-contract migration '{}': the {} backfill waits: live instance(s) {} do not write {}, so rows they write "
                             + "after the copy passed them would stay stale. It starts by itself once they are gone (redeployed, or "
-                            + "dropped out after the heartbeat timeout).", migration.id(), direction.name().toLowerCase(java.util.Locale.ROOT),
+                            + "dropped out after the heartbeat timeout).", migration.id(), direction.name().toLowerCase(Locale.ROOT),
                     ids, migration.newColumn());
         }
         if (holding) {

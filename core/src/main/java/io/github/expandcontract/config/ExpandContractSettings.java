@@ -9,8 +9,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The configured phase of every migration. A migration without an entry runs in
@@ -84,7 +86,7 @@ public final class ExpandContractSettings {
         } catch (Exception e) {
             host = "unknown-host";
         }
-        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static ExpandContractSettings allExpand() {
@@ -153,10 +155,10 @@ public final class ExpandContractSettings {
     }
 
     static Duration parseDuration(String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (v.startsWith("p") || v.startsWith("-p")) {
-                return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+                return Duration.parse(v.toUpperCase(Locale.ROOT));
             }
             int split = 0;
             while (split < v.length() && (Character.isDigit(v.charAt(split)) || v.charAt(split) == '-')) {
