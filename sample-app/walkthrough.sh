@@ -22,6 +22,9 @@
 #   WALKTHROUGH_BACKFILL_ROWS_PER_SECOND  backfill rate cap per migration, so that there is time to watch and
 #                                         pause it; 0 = none, the library's default (default 5000)
 #   WALKTHROUGH_PAUSE_SECONDS             how long the backfill stays paused (default 3)
+#   WALKTHROUGH_BAKE_IN                   time the migrations must run in read-new before contract may start
+#                                         (expand-contract.migrations.<id>.bake-in; the library's default is 1h,
+#                                         the walkthrough's 0s so that it does not wait an hour)
 #   WALKTHROUGH_DB                        database, DROPPED and created again (default ec_walkthrough)
 #   PGHOST PGPORT PGUSER PGPASSWORD       the PostgreSQL server (default 127.0.0.1 5432 postgres)
 #   WALKTHROUGH_PORT_A / _PORT_B / _STATS_PORT   ports (default 8081, 8082, 8090)
@@ -35,6 +38,7 @@ ROWS=${WALKTHROUGH_ROWS:-100000}
 RATE=${WALKTHROUGH_RATE:-25}
 BACKFILL_RATE=${WALKTHROUGH_BACKFILL_ROWS_PER_SECOND:-5000}
 PAUSE_SECONDS=${WALKTHROUGH_PAUSE_SECONDS:-3}
+BAKE_IN=${WALKTHROUGH_BAKE_IN:-0s}
 DB=${WALKTHROUGH_DB:-ec_walkthrough}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 PORT_A=${WALKTHROUGH_PORT_A:-8081}
@@ -79,8 +83,7 @@ phase_args() { # <phase>: the phase of both migrations, and what the phase needs
   for m in "${MIGRATIONS[@]}"; do
     args+=("--expand-contract.migrations.$m.phase=$phase")
     [[ "$BACKFILL_RATE" != 0 ]] && args+=("--expand-contract.migrations.$m.backfill.max-rows-per-second=$BACKFILL_RATE")
-    # LEAD (wip-fleet): once expand-contract.migrations.<id>.bake-in exists, the walkthrough skips the bake-in with
-    # args+=("--expand-contract.migrations.$m.bake-in=0s")
+    args+=("--expand-contract.migrations.$m.bake-in=$BAKE_IN")
   done
   # contract stops writing the old columns: their NOT NULL goes first (changesets 003 and 005)
   [[ "$phase" == contract ]] && args+=("--spring.liquibase.contexts=default,contract,contract-credit-limit")

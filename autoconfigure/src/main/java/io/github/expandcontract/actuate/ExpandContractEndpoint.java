@@ -4,6 +4,7 @@ import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.OperationRefusedException;
 import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.fleet.LiveInstance;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
 import io.github.expandcontract.verify.VerificationResult;
@@ -24,12 +25,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The {@code expandcontract} endpoint: every migration the application declares, with its phase
  * on this instance, the shared backfill and verification state, and the live instances; and the
- * operator's actions {@code pause}, {@code resume}, {@code verify}, {@code restart}.
+ * operator's actions {@code pause}, {@code resume}, {@code verify}, {@code restart}, {@code restart-reverse};
+ * and what the rolling-deploy rules say now ({@code fleet}, {@code overrides}).
  * <p>
  * Its default access is read-only: the actions need
  * {@code management.endpoint.expandcontract.access=unrestricted}. Over HTTP,
@@ -45,13 +48,21 @@ public class ExpandContractEndpoint {
     private final BackfillCoordinator coordinator;
     private final InstanceRegistry instances;
     private final Duration verifyWait;
+    private final Function<String, RolloutSettings> rollout;
 
     public ExpandContractEndpoint(Supplier<MigrationCatalog> catalog, BackfillCoordinator coordinator, InstanceRegistry instances,
                                   Duration verifyWait) {
+        this(catalog, coordinator, instances, verifyWait, id -> RolloutSettings.DEFAULTS);
+    }
+
+    /** @param rollout each migration's rolling-deploy rules on this instance (bake-in, reverse backfill) */
+    public ExpandContractEndpoint(Supplier<MigrationCatalog> catalog, BackfillCoordinator coordinator, InstanceRegistry instances,
+                                  Duration verifyWait, Function<String, RolloutSettings> rollout) {
         this.catalog = catalog;
         this.coordinator = coordinator;
         this.instances = instances;
         this.verifyWait = verifyWait;
+        this.rollout = rollout;
     }
 
     /** Every migration, in declaration order. */
@@ -93,8 +104,10 @@ public class ExpandContractEndpoint {
     }
 
     private MigrationReport report(Migration migration, List<LiveInstance> live) {
-        return MigrationReport.of(migration, coordinator.progress(migration.id()), coordinator.verification(migration.id()), live,
-                instances.instanceId());
+        String id = migration.id();
+        return MigrationReport.of(migration, new MigrationReport.State(coordinator.progress(id), coordinator.verification(id),
+                coordinator.reverseProgress(id), coordinator.reverseVerification(id), live,
+                instances.decision(migration, rollout.apply(id)), instances.overrides(id, 10)), instances.instanceId());
     }
 
     /** Validates the request, then runs it; an invalid or refused request changes nothing. */
@@ -113,6 +126,7 @@ public class ExpandContractEndpoint {
                 case PAUSE -> coordinator.pause(id);
                 case RESUME -> coordinator.resume(id);
                 case RESTART -> coordinator.restart(id);
+                case RESTART_REVERSE -> coordinator.restartReverse(id);
                 case VERIFY -> complete = awaitVerification(coordinator.verify(id));
             }
             return new Outcome.Done(report(migration, instances.liveInstances(id)), complete);
@@ -142,12 +156,12 @@ public class ExpandContractEndpoint {
 
     /** The actions of {@code POST /actuator/expandcontract/{migration}}, sent as {@code {"action": "pause"}}. */
     enum Action {
-        PAUSE, RESUME, VERIFY, RESTART;
+        PAUSE, RESUME, VERIFY, RESTART, RESTART_REVERSE;
 
         static final List<String> NAMES = Arrays.stream(values()).map(Action::actionName).toList();
 
         String actionName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         static @Nullable Action parse(@Nullable String name) {

@@ -1,6 +1,8 @@
 package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.phase.Phase;
@@ -34,12 +36,24 @@ public final class ExpandContractAutoConfiguration {
     @ConditionalOnMissingBean
     ExpandContractSettings expandContractSettings(ExpandContractProperties properties) {
         Map<String, Phase> phases = new LinkedHashMap<>();
+        Map<String, RolloutSettings> rollout = new LinkedHashMap<>();
         // every configured id is passed on, so that the engine rejects ids no entity declares
-        properties.getMigrations().forEach((id, migration) ->
-                phases.put(id, Objects.requireNonNullElse(migration.getPhase(), Phase.EXPAND)));
+        properties.getMigrations().forEach((id, migration) -> {
+            phases.put(id, Objects.requireNonNullElse(migration.getPhase(), Phase.EXPAND));
+            rollout.put(id, migration.toRolloutSettings());
+        });
+        HeartbeatSettings heartbeat;
+        try {
+            heartbeat = properties.getInstances().toSettings();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expand-contract.instances: " + e.getMessage()
+                    + ". Fix: set expand-contract.instances.timeout longer than expand-contract.instances.heartbeat-interval.", e);
+        }
+        // one id per application context: its fleet entry, its backfill lease and its override records
         ExpandContractSettings settings = new ExpandContractSettings(phases,
                 properties.getJdbc().getInitializeSchema() == ExpandContractProperties.InitializeSchema.ALWAYS)
-                .withRoundTripSampleSize(properties.getRoundTripCheck().getSampleSize());
+                .withRoundTripSampleSize(properties.getRoundTripCheck().getSampleSize())
+                .withFleet(new ExpandContractSettings.Fleet(ExpandContractSettings.defaultInstanceId(), heartbeat, rollout));
         for (Map.Entry<String, ExpandContractProperties.MigrationProperties> entry : properties.getMigrations().entrySet()) {
             ExpandContractProperties.MigrationProperties migration = entry.getValue();
             if (migration.getOnConversionError() != null) {

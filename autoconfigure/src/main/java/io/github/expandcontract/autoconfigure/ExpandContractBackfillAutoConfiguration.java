@@ -2,7 +2,7 @@ package io.github.expandcontract.autoconfigure;
 
 import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.BackfillSettings;
-import io.github.expandcontract.fleet.InstanceRegistry;
+import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.observe.MigrationObserver;
 import jakarta.persistence.EntityManagerFactory;
@@ -31,7 +31,7 @@ public final class ExpandContractBackfillAutoConfiguration {
     @ConditionalOnMissingBean
     BackfillCoordinator expandContractBackfillCoordinator(DataSource dataSource, ExpandContractIntegrator integrator,
             ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties,
-            ObjectProvider<InstanceRegistry> instanceRegistry, ObjectProvider<MigrationObserver> observers) {
+            ExpandContractSettings expandContractSettings, ObjectProvider<MigrationObserver> observers) {
         // the catalog is filled while the EntityManagerFactory is built, so build it first
         entityManagerFactories.orderedStream().forEach(emf -> { });
         Map<String, BackfillSettings> settings = new HashMap<>();
@@ -44,10 +44,8 @@ public final class ExpandContractBackfillAutoConfiguration {
             }
         });
         // the lease owner is the instance's id in the fleet table, so the endpoint can tell who runs the backfill
-        InstanceRegistry registry = instanceRegistry.getIfAvailable();
-        String instanceId = registry != null ? registry.instanceId() : BackfillCoordinator.defaultInstanceId();
         return new BackfillCoordinator(dataSource, integrator.catalog(),
-                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), instanceId,
+                id -> settings.getOrDefault(id, BackfillSettings.DEFAULTS), expandContractSettings.fleet(),
                 MigrationObserver.of(observers.orderedStream().toList()));
     }
 

@@ -1,7 +1,6 @@
 package io.github.expandcontract.autoconfigure;
 
-import io.github.expandcontract.backfill.BackfillCoordinator;
-import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import jakarta.persistence.EntityManagerFactory;
@@ -35,17 +34,11 @@ public final class ExpandContractFleetAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     InstanceRegistry expandContractInstanceRegistry(DataSource dataSource, ExpandContractIntegrator integrator,
-            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractProperties properties) {
+            ObjectProvider<EntityManagerFactory> entityManagerFactories, ExpandContractSettings settings) {
         // the catalog is filled while the EntityManagerFactory is built, so build it first
         entityManagerFactories.orderedStream().forEach(emf -> { });
-        HeartbeatSettings settings;
-        try {
-            settings = properties.getInstances().toSettings();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("expand-contract.instances: " + e.getMessage()
-                    + ". Fix: set expand-contract.instances.timeout longer than expand-contract.instances.heartbeat-interval.", e);
-        }
-        return new InstanceRegistry(dataSource, integrator.catalog(), BackfillCoordinator.defaultInstanceId(), settings);
+        // the same id the SessionFactory registered under when it checked the rolling-deploy rules
+        return new InstanceRegistry(dataSource, integrator.catalog(), settings.fleet().instanceId(), settings.fleet().heartbeat());
     }
 
     @Bean

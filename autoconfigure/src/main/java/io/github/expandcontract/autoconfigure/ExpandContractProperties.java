@@ -4,6 +4,7 @@ import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.config.OnConversionError;
 import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.phase.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
@@ -84,7 +85,7 @@ public class ExpandContractProperties implements Validator {
      */
     @Override
     public boolean supports(Class<?> type) {
-        return Backfill.class == type || Instances.class == type || RoundTripCheck.class == type;
+        return Backfill.class == type || Instances.class == type || RoundTripCheck.class == type || MigrationProperties.class == type;
     }
 
     @Override
@@ -97,6 +98,9 @@ public class ExpandContractProperties implements Validator {
         }
         else if (target instanceof Instances instances) {
             instances.validate(errors);
+        }
+        else if (target instanceof MigrationProperties migration) {
+            migration.validate(errors);
         }
     }
 
@@ -238,6 +242,28 @@ public class ExpandContractProperties implements Validator {
          */
         private ZoneId zone;
 
+        /**
+         * How long the migration must have run in read-new (since an instance first started
+         * in read-new) before an instance may start in contract, the point of no return. Zero
+         * allowed (tests); must not be negative.
+         */
+        private Duration bakeIn = RolloutSettings.DEFAULT_BAKE_IN;
+
+        /**
+         * Emergency override: start in the configured phase even where the rolling-deploy rules
+         * refuse it (phase distance to live instances, read-new verification, contract fleet and
+         * bake-in, going back from contract). Logged at ERROR and recorded with instance, host, OS
+         * user and time in expand_contract_override. The schema checks still apply.
+         */
+        private boolean forcePhase = false;
+
+        /**
+         * After contract: allow this instance to start in read-new and copy the new column back
+         * to the old one (through the converter's toOld), then verify it. Once that reverse
+         * verification passed, phases that read the old column may be deployed again.
+         */
+        private boolean reverseBackfill = false;
+
         public Phase getPhase() {
             return this.phase;
         }
@@ -260,6 +286,41 @@ public class ExpandContractProperties implements Validator {
 
         public void setZone(ZoneId zone) {
             this.zone = zone;
+        }
+
+        public Duration getBakeIn() {
+            return this.bakeIn;
+        }
+
+        public void setBakeIn(Duration bakeIn) {
+            this.bakeIn = bakeIn;
+        }
+
+        public boolean isForcePhase() {
+            return this.forcePhase;
+        }
+
+        public void setForcePhase(boolean forcePhase) {
+            this.forcePhase = forcePhase;
+        }
+
+        public boolean isReverseBackfill() {
+            return this.reverseBackfill;
+        }
+
+        public void setReverseBackfill(boolean reverseBackfill) {
+            this.reverseBackfill = reverseBackfill;
+        }
+
+        void validate(Errors errors) {
+            if (this.bakeIn == null || this.bakeIn.isNegative()) {
+                errors.rejectValue("bakeIn", "min", "must be zero or positive, e.g. 1h");
+            }
+        }
+
+        /** The rolling-deploy rules of this migration for the engine. */
+        public RolloutSettings toRolloutSettings() {
+            return new RolloutSettings(this.bakeIn, this.forcePhase, this.reverseBackfill);
         }
 
         public Backfill getBackfill() {

@@ -49,7 +49,7 @@ class BypassWarningAndStateTableTests {
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(rootCause(context.getStartupFailure()))
-                            .hasMessageContaining("expand_contract_migration, expand_contract_backfill, expand_contract_verification and expand_contract_instance do not all exist")
+                            .hasMessageContaining("expand_contract_migration, expand_contract_backfill, expand_contract_verification, expand_contract_instance and expand_contract_override do not all exist")
                             .hasMessageContaining("expand-contract.jdbc.initialize-schema");
                 });
         JpaTestSupport.runner(db, Owner.class).run(context -> assertThat(context).hasNotFailed());

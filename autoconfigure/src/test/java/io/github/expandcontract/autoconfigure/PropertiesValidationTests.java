@@ -65,6 +65,31 @@ class PropertiesValidationTests {
     }
 
     @Test
+    void aNegativeBakeInFailsStartupNamingTheProperty() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.bake-in=-1m").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(analyze(context.getStartupFailure()).getDescription())
+                    .contains("Property: expand-contract.migrations.owner-phone.bakeIn")
+                    .contains("Value: \"PT-1M\"")
+                    .contains("Reason: must be zero or positive");
+        });
+    }
+
+    @Test
+    void theRolloutPropertiesReachTheEngineSettings() {
+        runner.withPropertyValues("expand-contract.migrations.owner-phone.bake-in=0s",
+                "expand-contract.migrations.owner-phone.force-phase=true",
+                "expand-contract.migrations.owner-phone.reverse-backfill=true",
+                "expand-contract.instances.heartbeat-interval=1s", "expand-contract.instances.timeout=3s").run(context -> {
+            var fleet = context.getBean(io.github.expandcontract.config.ExpandContractSettings.class).fleet();
+            assertThat(fleet.rolloutOf("owner-phone")).isEqualTo(new io.github.expandcontract.fleet.RolloutSettings(Duration.ZERO, true, true));
+            assertThat(fleet.rolloutOf("other")).isEqualTo(io.github.expandcontract.fleet.RolloutSettings.DEFAULTS);
+            assertThat(fleet.heartbeat().timeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(fleet.instanceId()).isNotBlank();
+        });
+    }
+
+    @Test
     void everyBadValueOfAMigrationIsReportedAtOnce() {
         runner.withPropertyValues("expand-contract.migrations.owner-phone.backfill.batch-size=-1",
                 "expand-contract.migrations.owner-phone.backfill.max-rows-per-second=-10").run(context -> {

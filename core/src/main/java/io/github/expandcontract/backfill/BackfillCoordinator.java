@@ -1,9 +1,15 @@
 package io.github.expandcontract.backfill;
 
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.fleet.InstanceRepository;
+import io.github.expandcontract.migration.Direction;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
 import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.phase.Phase;
+import io.github.expandcontract.state.MigrationState;
+import io.github.expandcontract.state.MigrationStateStore;
 import io.github.expandcontract.verify.VerificationRepository;
 import io.github.expandcontract.verify.VerificationResult;
 import io.github.expandcontract.verify.Verifier;
@@ -11,15 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +48,7 @@ public final class BackfillCoordinator implements AutoCloseable {
     private final String instanceId;
     private final Verifier verifier;
     private final MigrationObserver observer;
+    private final ExpandContractSettings.Fleet fleet;
     private final BackfillRepository repository = new BackfillRepository();
     private final VerificationRepository verifications = new VerificationRepository();
     private final Map<String, BackfillJob> jobs = new ConcurrentHashMap<>();
@@ -58,41 +63,69 @@ public final class BackfillCoordinator implements AutoCloseable {
     /** @param observer told of every batch this instance's backfills commit and every mismatch its verifications find */
     public BackfillCoordinator(DataSource dataSource, MigrationCatalog catalog, Function<String, BackfillSettings> settings,
                                String instanceId, MigrationObserver observer) {
+        this(dataSource, catalog, settings, new ExpandContractSettings.Fleet(instanceId, HeartbeatSettings.DEFAULTS, Map.of()), observer);
+    }
+
+    /**
+     * @param fleet this instance's id (the lease owner), the heartbeat timeout (which instances count as live
+     *              when the backfill waits for instances in expand) and which migrations run a reverse backfill
+     */
+    public BackfillCoordinator(DataSource dataSource, MigrationCatalog catalog, Function<String, BackfillSettings> settings,
+                               ExpandContractSettings.Fleet fleet, MigrationObserver observer) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.settings = settings;
-        this.instanceId = instanceId;
+        this.instanceId = fleet.instanceId();
+        this.fleet = fleet;
         this.observer = observer;
         this.verifier = new Verifier(dataSource, 10_000, observer);
     }
 
     /** host:pid:random — unique per process, readable in the state table. */
     public static String defaultInstanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown-host";
-        }
-        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+        return io.github.expandcontract.config.ExpandContractSettings.defaultInstanceId();
     }
 
     public String instanceId() {
         return instanceId;
     }
 
-    /** Starts a job for every migration in phase backfill. */
+    /**
+     * Starts a job for every migration in phase backfill, and a reverse job (new copied back to old)
+     * for every migration in read-new with {@code reverse-backfill} whose state says it reached contract.
+     */
     public synchronized void start() {
         for (Migration migration : catalog.all()) {
-            if (migration.phase() != Phase.BACKFILL || jobs.containsKey(migration.id())) {
-                continue;
+            if (migration.phase() == Phase.BACKFILL) {
+                startJob(migration, Direction.FORWARD);
+            } else if (migration.phase() == Phase.READ_NEW && fleet.rolloutOf(migration.id()).reverseBackfill()) {
+                Optional<MigrationState> state = withConnection(c -> new MigrationStateStore(false).load(c, migration.id()));
+                if (state.isPresent() && state.get().contractReachedAt() != null) {
+                    log.warn("expand-contract migration '{}': reverse-backfill is set after contract (reached {}): copying {} back to {}",
+                            migration.id(), state.get().contractReachedAt(), migration.newColumn(), migration.oldColumn());
+                    startJob(migration, Direction.REVERSE);
+                } else {
+                    log.info("expand-contract migration '{}': reverse-backfill is set, but the migration is not past contract; "
+                            + "nothing to copy back", migration.id());
+                }
             }
-            BackfillJob job = new BackfillJob(dataSource, migration, settings.apply(migration.id()), instanceId, verifier, observer);
-            jobs.put(migration.id(), job);
-            Thread thread = daemon(job, "expand-contract-backfill-" + migration.id());
-            threads.add(thread);
-            thread.start();
         }
+    }
+
+    private void startJob(Migration migration, Direction direction) {
+        Migration copied = direction.apply(migration);
+        if (jobs.containsKey(copied.id())) {
+            return;
+        }
+        // the copy waits while a live instance does not write the column it fills (forward: expand; reverse: contract)
+        BackfillJob.Blockers blockers = c -> new InstanceRepository().live(c, migration.id(), fleet.heartbeat().timeout()).stream()
+                .filter(i -> direction.blockedBy(i.phase())).toList();
+        BackfillJob job = new BackfillJob(dataSource, copied, settings.apply(migration.id()), instanceId, verifier, observer,
+                direction, blockers);
+        jobs.put(copied.id(), job);
+        Thread thread = daemon(job, "expand-contract-backfill-" + copied.id());
+        threads.add(thread);
+        thread.start();
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -130,6 +163,33 @@ public final class BackfillCoordinator implements AutoCloseable {
     public VerificationResult verification(String id) {
         migration(id);
         return withConnection(c -> verifications.load(c, id));
+    }
+
+    /** The reverse backfill's progress (new copied back to old after contract); NOT_STARTED when none ran. */
+    public BackfillProgress reverseProgress(String id) {
+        migration(id);
+        return withConnection(c -> repository.load(c, Direction.REVERSE.stateId(id)));
+    }
+
+    /** The reverse backfill's verification (old compared with the converted new value). */
+    public VerificationResult reverseVerification(String id) {
+        migration(id);
+        return withConnection(c -> verifications.load(c, Direction.REVERSE.stateId(id)));
+    }
+
+    /**
+     * Runs the reverse backfill again from the first row, then its verification: after a reverse
+     * verification that FAILED, or one that started before the last instance in contract left.
+     */
+    public void restartReverse(String id) {
+        operable(id, "restart-reverse");
+        String reverseId = Direction.REVERSE.stateId(id);
+        withConnection(c -> {
+            repository.ensureRow(c, reverseId);
+            repository.restart(c, reverseId);
+            return null;
+        });
+        log.info("expand-contract migration '{}': restart of the reverse backfill requested", id);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.expandcontract.backfill;
 
+import io.github.expandcontract.fleet.LiveInstance;
+import io.github.expandcontract.migration.Direction;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.verify.VerificationRepository;
@@ -17,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -57,9 +60,31 @@ final class BackfillJob implements Runnable {
     private int transientFailures;
     private double lastRate;
     private boolean verificationDue;
+    private final Direction direction;
+    private final Blockers blockers;
+    /** The instances the job waits for, as last logged; null while it does not wait. */
+    private String waitingFor;
+
+    /** The live instances that keep the copy from starting (they do not write the column it fills). */
+    @FunctionalInterface
+    interface Blockers {
+        Blockers NONE = c -> List.of();
+
+        List<LiveInstance> of(Connection connection) throws SQLException;
+    }
 
     BackfillJob(DataSource dataSource, Migration migration, BackfillSettings settings, String owner, Verifier verifier,
                 MigrationObserver observer) {
+        this(dataSource, migration, settings, owner, verifier, observer, Direction.FORWARD, Blockers.NONE);
+    }
+
+    /**
+     * @param migration the migration as {@code direction} copies it ({@link Direction#apply})
+     */
+    BackfillJob(DataSource dataSource, Migration migration, BackfillSettings settings, String owner, Verifier verifier,
+                MigrationObserver observer, Direction direction, Blockers blockers) {
+        this.direction = direction;
+        this.blockers = blockers;
         this.dataSource = dataSource;
         this.migration = migration;
         this.settings = settings;
@@ -158,6 +183,10 @@ final class BackfillJob implements Runnable {
     private long step() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
+            if (waitsForFleet(c)) {
+                running = false;
+                return idle();
+            }
             if (!repository.tryAcquireLease(c, migration.id(), owner, settings.leaseDuration())) {
                 BackfillProgress holder = repository.load(c, migration.id());
                 if (standingByFor == null || !standingByFor.equals(holder.leaseOwner())) {
@@ -205,6 +234,36 @@ final class BackfillJob implements Runnable {
             }
             return copyOneWindow(c, state);
         }
+    }
+
+    /**
+     * Whether a live instance does not write the column this copy fills (forward: one in expand).
+     * Rows it writes after the copy passed them would stay stale, so the copy, and the verification
+     * after it, wait until it has left; logged once when the wait starts and once when it ends.
+     */
+    private boolean waitsForFleet(Connection c) throws SQLException {
+        List<LiveInstance> blocking = blockers.of(c);
+        if (blocking.isEmpty()) {
+            if (waitingFor != null) {
+                log.info("expand-contract migration '{}': no live instance left that does not write {}; the {} backfill goes ahead",
+                        migration.id(), migration.newColumn(), direction.name().toLowerCase(Locale.ROOT));
+                waitingFor = null;
+            }
+            return false;
+        }
+        String ids = blocking.stream().map(i -> i.instanceId() + " (" + i.phase().configName() + ", " + i.host() + ")").toList().toString();
+        if (!ids.equals(waitingFor)) {
+            waitingFor = ids;
+            log.warn("expand-contract migration '{}': the {} backfill waits: live instance(s) {} do not write {}, so rows they write "
+                            + "after the copy passed them would stay stale. It starts by itself once they are gone (redeployed, or "
+                            + "dropped out after the heartbeat timeout).", migration.id(), direction.name().toLowerCase(Locale.ROOT),
+                    ids, migration.newColumn());
+        }
+        if (holding) {
+            repository.releaseLease(c, migration.id(), owner);
+            holding = false;
+        }
+        return true;
     }
 
     private long copyOneWindow(Connection c, BackfillProgress state) throws SQLException {

@@ -151,6 +151,29 @@ public final class InstanceRegistry implements AutoCloseable {
         }
     }
 
+    /** What the rolling-deploy rules say about the migration now (see {@link FleetDecision}). */
+    public FleetDecision decision(Migration migration, RolloutSettings rollout) {
+        try (Connection c = connection()) {
+            FleetDecision decision = FleetDecision.of(c, migration, rollout, settings.timeout());
+            log.debug("expand-contract migration '{}': fleet {}: read-new {}, contract {}", migration.id(), decision.phases(),
+                    decision.readNewAllowed() ? "allowed" : "refused", decision.contractAllowed() ? "allowed" : "refused");
+            return decision;
+        } catch (SQLException e) {
+            throw new IllegalStateException("expand-contract could not read the fleet state of '" + migration.id() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The latest starts with force-phase for the migration, newest first. */
+    public List<OverrideLog.Override> overrides(String migrationId, int limit) {
+        try (Connection c = connection()) {
+            return new OverrideLog().recent(c, migrationId, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("expand-contract could not read the overrides of '" + migrationId + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Stops the heartbeat and removes this instance's entries, so it leaves the list at once. */
     @Override
     public synchronized void close() {

@@ -58,8 +58,21 @@ public final class InstanceRepository {
         }
     }
 
-    /** Removes the instance from the fleet (a clean shutdown). */
+    /**
+     * Removes the instance from the fleet (a clean shutdown). Where it ran expand or contract, the
+     * migration's row records that it left now: the read-new and reverse gates need to know when the
+     * last instance that did not write one of the columns was gone.
+     */
     public void remove(Connection c, String instanceId) throws SQLException {
+        MigrationStateStore state = new MigrationStateStore(false);
+        try (PreparedStatement ps = c.prepareStatement("select migration_id, phase from " + TABLE + " where instance_id = ?")) {
+            ps.setString(1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    state.recordLeft(c, rs.getString(1), Phase.parse(rs.getString(2)), null);
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("delete from " + TABLE + " where instance_id = ?")) {
             ps.setString(1, instanceId);
             ps.executeUpdate();
@@ -68,6 +81,16 @@ public final class InstanceRepository {
 
     /** Deletes the rows of instances not seen for longer than {@code age}: instances that died long ago. */
     public int purgeOlderThan(Connection c, Duration age) throws SQLException {
+        // their last heartbeat is what the read-new and reverse gates would otherwise lose with the row
+        MigrationStateStore state = new MigrationStateStore(false);
+        try (PreparedStatement ps = c.prepareStatement("select migration_id, phase, max(last_seen) from " + TABLE
+                + " where last_seen < " + cutoff(age) + " group by migration_id, phase")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    state.recordLeft(c, rs.getString(1), Phase.parse(rs.getString(2)), rs.getTimestamp(3));
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("delete from " + TABLE + " where last_seen < " + cutoff(age))) {
             return ps.executeUpdate();
         }

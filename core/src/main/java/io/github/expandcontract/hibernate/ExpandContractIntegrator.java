@@ -1,6 +1,7 @@
 package io.github.expandcontract.hibernate;
 
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.StartupGate;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
 import io.github.expandcontract.observe.MigrationObserver;
@@ -92,14 +93,37 @@ public final class ExpandContractIntegrator implements Integrator {
             public void sessionFactoryCreated(SessionFactory factory) {
                 // runs after Hibernate's own schema export (if any), so the schema check sees its tables
                 SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
-                new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema())).run(openConnection(sfi));
+                new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema()), settings.fleet())
+                        .run(openConnection(sfi));
                 // before the listeners are armed, i.e. before any dual write
                 new ConverterRoundTripCheck(migrations, settings.roundTripSampleSize()).run(openConnection(sfi));
                 listener.bind(bindPersisters(sfi, migrations, settings, observer));
                 fillNulls.bind(sfi, migrations);
                 migrations.forEach(ExpandContractIntegrator::logSummary);
             }
+
+            @Override
+            public void sessionFactoryClosing(SessionFactory factory) {
+                // the start registered this instance in the fleet; an InstanceRegistry may have removed it already
+                leaveFleet(factory.unwrap(SessionFactoryImplementor.class));
+            }
         });
+    }
+
+    private void leaveFleet(SessionFactoryImplementor sfi) {
+        ConnectionSupplier connections = openConnection(sfi);
+        try {
+            Connection c = connections.get();
+            try {
+                c.setAutoCommit(true);
+                new StartupGate(new MigrationStateStore(false), settings.fleet()).leave(c);
+            } finally {
+                connections.release(c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("expand-contract: could not remove instance {} from the fleet ({}); it drops out after {}",
+                    settings.fleet().instanceId(), e.toString(), settings.fleet().heartbeat().timeout());
+        }
     }
 
     private static ConnectionSupplier openConnection(SessionFactoryImplementor sfi) {

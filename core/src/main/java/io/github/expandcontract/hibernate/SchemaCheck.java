@@ -1,27 +1,25 @@
 package io.github.expandcontract.hibernate;
 
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.StartupGate;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationConfigurationException;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.schema.TableColumns;
 import io.github.expandcontract.state.MigrationStateStore;
-import io.github.expandcontract.verify.VerificationRepository;
-import io.github.expandcontract.verify.VerificationResult;
-import io.github.expandcontract.verify.VerificationStatus;
 import org.hibernate.HibernateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Checks each migration against the real database schema (JDBC metadata, not the mapping):
  * both columns exist, and the column a phase does not write can take the NULL an INSERT leaves
- * in it. Then consults the state table: an instance may not go back from {@code contract}.
+ * in it. Then the {@link StartupGate} checks the phase against the live fleet and the state tables
+ * (phase distance, read-new and contract gates, not back from contract) and registers the instance.
  */
 final class SchemaCheck {
 
@@ -29,11 +27,12 @@ final class SchemaCheck {
 
     private final List<Migration> migrations;
     private final MigrationStateStore state;
-    private final VerificationRepository verifications = new VerificationRepository();
+    private final StartupGate gate;
 
-    SchemaCheck(List<Migration> migrations, MigrationStateStore state) {
+    SchemaCheck(List<Migration> migrations, MigrationStateStore state, ExpandContractSettings.Fleet fleet) {
         this.migrations = migrations;
         this.state = state;
+        this.gate = new StartupGate(state, fleet);
     }
 
     void run(ExpandContractIntegrator.ConnectionSupplier connections) {
@@ -47,14 +46,7 @@ final class SchemaCheck {
                 check(connection, migration);
             }
             state.ensureSchema(connection);
-            for (Migration migration : migrations) {
-                checkNotBackFromContract(connection, migration);
-                checkVerifiedBeforeReadNew(connection, migration);
-            }
-            Instant now = Instant.now();
-            for (Migration migration : migrations) {
-                state.recordStart(connection, migration.id(), migration.phase(), now);
-            }
+            gate.run(connection, migrations);
         } catch (SQLException e) {
             throw new HibernateException("expand-contract could not read the database schema to check its migrations: " + e, e);
         } finally {
@@ -121,39 +113,6 @@ final class SchemaCheck {
         } else if (m.phase() == Phase.CONTRACT) {
             log.info("expand-contract migration '{}': column {} of table {} is NOT NULL; the migration is done, and @FillNulls "
                     + "can be removed once the application never writes NULL to it.", m.id(), m.newColumn(), m.table());
-        }
-    }
-
-    private void checkNotBackFromContract(Connection connection, Migration m) throws SQLException {
-        if (m.fillsNulls()) {
-            return; // nothing goes stale in contract: the column is written in every phase, going back is safe
-        }
-        Optional<Instant> contractReached = state.contractReachedAt(connection, m.id());
-        if (contractReached.isPresent() && m.phase() != Phase.CONTRACT) {
-            throw fail(m, "the migration reached contract at " + contractReached.get() + "; since then the old column "
-                            + m.oldColumn() + " is no longer written, so phase " + m.phase().configName()
-                            + " would read and write stale data. Going back from contract is refused.",
-                    "keep phase contract. Only if you know no write happened since " + contractReached.get()
-                            + " (e.g. contract was deployed by mistake and rolled back at once), delete the row '" + m.id()
-                            + "' from " + MigrationStateStore.TABLE + " and start again.");
-        }
-    }
-
-    private void checkVerifiedBeforeReadNew(Connection connection, Migration m) throws SQLException {
-        if (m.phase() != Phase.READ_NEW) {
-            return;
-        }
-        VerificationResult verification = verifications.load(connection, m.id());
-        if (verification.status() != VerificationStatus.PASSED) {
-            String seen = switch (verification.status()) {
-                case NOT_RUN -> "no verification has run";
-                case RUNNING -> "its verification is still running";
-                default -> "its last verification FAILED with " + verification.mismatches() + " mismatches (e.g. ids "
-                        + verification.sampleMismatchIds() + ")";
-            };
-            throw fail(m, "phase read-new reads the new column " + m.newColumn() + ", but " + seen + ".",
-                    "run phase backfill until the backfill completes and its verification PASSES (or restart the backfill and "
-                            + "verify again), then deploy read-new.");
         }
     }
 

@@ -1,6 +1,8 @@
 package io.github.expandcontract.backfill;
 
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.migration.MigrationCatalog;
 import io.github.expandcontract.phase.Phase;
@@ -71,6 +73,19 @@ final class BackfillTestSupport {
     /** The catalog of a SessionFactory built in the phase and closed again (the state tables stay). */
     static MigrationCatalog catalog(PostgresTestDatabase db, String migration, Phase phase, Class<?>... entities) {
         try (Started started = start(db, migration, phase, entities)) {
+            return started.catalog();
+        }
+    }
+
+    /**
+     * The catalog of a SessionFactory started with {@code force-phase} in the phase: for a test that needs
+     * an instance in a phase the rolling-deploy rules would refuse on a fresh schema (e.g. contract).
+     */
+    static MigrationCatalog forcedCatalog(PostgresTestDatabase db, String migration, Phase phase, Class<?>... entities) {
+        ExpandContractSettings settings = new ExpandContractSettings(Map.of(migration, phase)).withFleet(
+                new ExpandContractSettings.Fleet(ExpandContractSettings.defaultInstanceId(), HeartbeatSettings.DEFAULTS,
+                        Map.of(migration, RolloutSettings.DEFAULTS.withForcePhase(true))));
+        try (Started started = start(db, settings, entities)) {
             return started.catalog();
         }
     }

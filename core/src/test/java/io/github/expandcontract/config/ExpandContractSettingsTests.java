@@ -1,8 +1,10 @@
 package io.github.expandcontract.config;
 
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.phase.Phase;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 
@@ -38,5 +40,31 @@ class ExpandContractSettingsTests {
                 .hasMessageContaining("expand-contract.migrations.a.zone");
         assertThatThrownBy(() -> ExpandContractSettings.fromProperties(Map.of("expand-contract.round-trip-check.sample-size", "-3")))
                 .hasMessageContaining("expand-contract.round-trip-check.sample-size");
+    }
+
+    @Test
+    void readsTheRolloutAndHeartbeatKeys() {
+        ExpandContractSettings settings = ExpandContractSettings.fromProperties(Map.of(
+                "expand-contract.migrations.owner-phone.phase", "read-new",
+                "expand-contract.migrations.owner-phone.bake-in", "90m",
+                "expand-contract.migrations.owner-phone.reverse-backfill", "true",
+                "expand-contract.migrations.customer-email.force-phase", "true",
+                "expand-contract.migrations.customer-email.bake-in", "PT0S",
+                "expand-contract.instances.heartbeat-interval", "500ms",
+                "expand-contract.instances.timeout", "2s"));
+        assertThat(settings.phaseOf("owner-phone")).isEqualTo(Phase.READ_NEW);
+        assertThat(settings.fleet().rolloutOf("owner-phone")).isEqualTo(new RolloutSettings(Duration.ofMinutes(90), false, true));
+        assertThat(settings.fleet().rolloutOf("customer-email")).isEqualTo(new RolloutSettings(Duration.ZERO, true, false));
+        assertThat(settings.fleet().rolloutOf("unset")).isEqualTo(RolloutSettings.DEFAULTS);
+        assertThat(settings.fleet().heartbeat().interval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.fleet().heartbeat().timeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBadDurationNamesTheKey() {
+        assertThatThrownBy(() -> ExpandContractSettings.fromProperties(Map.of("expand-contract.migrations.owner-phone.bake-in", "soon")))
+                .hasMessageContaining("expand-contract.migrations.owner-phone.bake-in: 'soon' is not a duration");
+        assertThatThrownBy(() -> ExpandContractSettings.fromProperties(Map.of("expand-contract.migrations.owner-phone.bake-in", "-1h")))
+                .hasMessageContaining("expand-contract.migrations.owner-phone.bake-in: the bake-in must be zero or positive");
     }
 }

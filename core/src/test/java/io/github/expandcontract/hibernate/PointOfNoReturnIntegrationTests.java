@@ -1,6 +1,7 @@
 package io.github.expandcontract.hibernate;
 
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.migration.MigrationConfigurationException;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +32,9 @@ class PointOfNoReturnIntegrationTests {
     }
 
     private void start(Phase phase) {
-        TestSessionFactories.build(db, Map.of("customer-email", phase), Map.of(), Customer.class).close();
+        // no bake-in: contract may follow read-new at once
+        TestSessionFactories.build(db, new ExpandContractIntegrator(TestSessionFactories.withRollout(Map.of("customer-email", phase),
+                Map.of("customer-email", RolloutSettings.DEFAULTS.withBakeIn(Duration.ZERO)))), Map.of(), Customer.class).close();
     }
 
     private boolean contractRecorded() {
@@ -64,7 +68,7 @@ class PointOfNoReturnIntegrationTests {
     void theStateTableIsCreatedUnlessToldNever() {
         assertThatThrownBy(() -> TestSessionFactories.build(db,
                 new ExpandContractIntegrator(new ExpandContractSettings(Map.of(), false)), Map.of(), Customer.class))
-                .hasMessageContaining("expand_contract_migration, expand_contract_backfill, expand_contract_verification and expand_contract_instance do not all exist")
+                .hasMessageContaining("expand_contract_migration, expand_contract_backfill, expand_contract_verification, expand_contract_instance and expand_contract_override do not all exist")
                 .hasMessageContaining("expand-contract-state.yaml");
         start(Phase.EXPAND);
         TestSessionFactories.build(db, new ExpandContractIntegrator(new ExpandContractSettings(Map.of(), false)), Map.of(),

@@ -1,6 +1,8 @@
 package io.github.expandcontract.hibernate;
 
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.HeartbeatSettings;
+import io.github.expandcontract.fleet.RolloutSettings;
 import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.state.MigrationStateStore;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
@@ -31,6 +33,23 @@ final class TestSessionFactories {
     static SessionFactory build(PostgresTestDatabase db, Map<String, Phase> phases, Map<String, Object> extraSettings,
                                 Class<?>... entities) {
         return build(db, new ExpandContractIntegrator(new ExpandContractSettings(phases)), extraSettings, entities);
+    }
+
+    /**
+     * Settings whose migrations all have {@code force-phase}: for tests that run several phases side
+     * by side on one schema (each SessionFactory is an instance of its own), which the rolling-deploy
+     * rules would refuse.
+     */
+    static ExpandContractSettings forced(Map<String, Phase> phases) {
+        Map<String, RolloutSettings> rollout = new HashMap<>();
+        phases.keySet().forEach(id -> rollout.put(id, RolloutSettings.DEFAULTS.withForcePhase(true)));
+        return withRollout(phases, rollout);
+    }
+
+    /** Settings with the given rolling-deploy rules and this test run's own instance id. */
+    static ExpandContractSettings withRollout(Map<String, Phase> phases, Map<String, RolloutSettings> rollout) {
+        return new ExpandContractSettings(phases).withFleet(new ExpandContractSettings.Fleet(ExpandContractSettings.defaultInstanceId(),
+                HeartbeatSettings.DEFAULTS, rollout));
     }
 
     static SessionFactory build(PostgresTestDatabase db, ExpandContractIntegrator integrator, Map<String, Object> extraSettings,

@@ -194,7 +194,7 @@ class ActuatorEndpointTests {
 
         SampleApi.Response badAction = api.post(PATH, Map.of("action", "explode"));
         assertThat(badAction.status()).isEqualTo(400);
-        assertThat(badAction.get("validActions")).isEqualTo(List.of("pause", "resume", "verify", "restart"));
+        assertThat(badAction.get("validActions")).isEqualTo(List.of("pause", "resume", "verify", "restart", "restart-reverse"));
         assertThat((String) badAction.get("error")).contains("Unknown action 'explode'");
         SampleApi.Response noAction = api.post(PATH, Map.of());
         assertThat(noAction.status()).isEqualTo(400);

@@ -5,6 +5,7 @@ import io.github.expandcontract.actuate.ExpandContractEndpointWebExtension;
 import io.github.expandcontract.autoconfigure.ExpandContractBackfillAutoConfiguration;
 import io.github.expandcontract.autoconfigure.ExpandContractFleetAutoConfiguration;
 import io.github.expandcontract.backfill.BackfillCoordinator;
+import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -30,8 +31,9 @@ public final class ExpandContractEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     ExpandContractEndpoint expandContractEndpoint(ExpandContractIntegrator integrator, BackfillCoordinator coordinator,
-            InstanceRegistry instances) {
-        return new ExpandContractEndpoint(integrator::catalog, coordinator, instances, ExpandContractEndpoint.DEFAULT_VERIFY_WAIT);
+            InstanceRegistry instances, ExpandContractSettings settings) {
+        return new ExpandContractEndpoint(integrator::catalog, coordinator, instances, ExpandContractEndpoint.DEFAULT_VERIFY_WAIT,
+                settings.fleet()::rolloutOf);
     }
 
     @Bean
