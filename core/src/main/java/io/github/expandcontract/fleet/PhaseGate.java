@@ -63,7 +63,8 @@ public final class PhaseGate {
             backFromContract(m, phase, rollout, fleet, contractReached).ifPresent(refusals::add);
         } else if (phase == Phase.READ_NEW) {
             readNewVerified(m, fleet).ifPresent(refusals::add);
-        } else if (phase == Phase.CONTRACT && contractReached == null) {
+        } else if (phase == Phase.CONTRACT && contractReached == null && !m.fillsNulls()) {
+            // (a @FillNulls contract stops writing nothing: no fleet gate, no bake-in; the point of no return was the fill)
             List<LiveInstance> behind = fleet.others().stream()
                     .filter(i -> i.phase() != Phase.READ_NEW && i.phase() != Phase.CONTRACT).toList();
             if (!behind.isEmpty()) {
