@@ -73,6 +73,7 @@ final class StatusPage {
                 .append(esc(m.newColumn())).append("</div>");
         Verdict verdict = verdict(m);
         html.append("<div class=\"verdict ").append(verdict.tone()).append("\">").append(esc(verdict.text())).append("</div>");
+        html.append("<div class=\"cols next\">").append(esc(nextSteps(m))).append("</div>");
 
         double percent = Math.max(0, Math.min(100, backfill.percent()));
         html.append("<div class=\"bar\" role=\"progressbar\" aria-valuenow=\"").append(fmt1(percent))
@@ -125,7 +126,8 @@ final class StatusPage {
                 tone = "bad";
             }
             case COMPLETED -> state = "backfill completed";
-            default -> state = "backfill not started";
+            default -> state = b.waitingFor().isEmpty() ? "backfill not started"
+                    : "backfill waiting for " + b.waitingFor().size() + " instance(s) still in expand";
         }
         switch (v.status()) {
             case PASSED -> {
@@ -141,6 +143,14 @@ final class StatusPage {
             }
         }
         return new Verdict(fleet + " \u2014 " + state, tone);
+    }
+
+    /** What the rolling-deploy rules allow next, from the library's own decision (the endpoint's {@code fleet}). */
+    static String nextSteps(MigrationReport m) {
+        MigrationReport.Fleet fleet = m.fleet();
+        String text = "next: read-new " + (fleet.readNewAllowed() ? "allowed" : "not yet") + ", contract "
+                + (fleet.contractAllowed() ? "allowed" : "not yet");
+        return fleet.reason() == null ? text : text + " \u2014 " + fleet.reason();
     }
 
     private static void traffic(StringBuilder html, TrafficStatsSource.Reading reading) {
