@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * Health of every migration: DOWN when a backfill FAILED or a verification found mismatches (both
- * need an operator), UP otherwise. The details show each migration's phase, backfill and
+ * need an operator), the reverse backfill after contract included, UP otherwise. The details show each migration's phase, backfill and
  * verification state.
  */
 public class ExpandContractHealthIndicator extends AbstractHealthIndicator {
@@ -47,14 +47,26 @@ public class ExpandContractHealthIndicator extends AbstractHealthIndicator {
             if (verification.mismatches() > 0) {
                 details.put("sampleMismatchIds", verification.sampleMismatchIds());
             }
+            // after contract, the reverse copy (new back to old) needs an operator in the same cases
+            BackfillProgress reverse = coordinator.reverseProgress(migration.id());
+            VerificationResult reverseVerification = coordinator.reverseVerification(migration.id());
+            if (reverse.status() != BackfillStatus.NOT_STARTED || reverseVerification.status() != VerificationStatus.NOT_RUN) {
+                details.put("reverseBackfill", reverse.status());
+                details.put("reverseVerification", reverseVerification.status());
+                details.put("reverseMismatches", reverseVerification.mismatches());
+            }
             builder.withDetail(migration.id(), details);
-            down |= backfill.status() == BackfillStatus.FAILED || verification.status() == VerificationStatus.FAILED
-                    || verification.mismatches() > 0;
+            down |= needsOperator(backfill, verification) || needsOperator(reverse, reverseVerification);
         }
         if (down) {
             builder.down();
         } else {
             builder.up();
         }
+    }
+
+    private static boolean needsOperator(BackfillProgress backfill, VerificationResult verification) {
+        return backfill.status() == BackfillStatus.FAILED || verification.status() == VerificationStatus.FAILED
+                || verification.mismatches() > 0;
     }
 }

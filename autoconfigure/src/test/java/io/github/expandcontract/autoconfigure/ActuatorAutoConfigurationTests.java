@@ -9,7 +9,11 @@ import io.github.expandcontract.autoconfigure.actuate.ExpandContractHealthContri
 import io.github.expandcontract.autoconfigure.entities.owner.Owner;
 import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.BackfillStatus;
+import io.github.expandcontract.migration.Direction;
+import io.github.expandcontract.state.MigrationStateStore;
 import io.github.expandcontract.testsupport.PostgresTestDatabase;
+import io.github.expandcontract.verify.VerificationRepository;
+import io.github.expandcontract.verify.VerificationResult;
 import io.github.expandcontract.verify.VerificationStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +30,15 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,6 +108,29 @@ class ActuatorAutoConfigurationTests {
                         assertThat(context.getBean(ExpandContractHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
                     });
         }
+    }
+
+    /** After contract the reverse copy (new back to old) needs an operator just like the forward one. */
+    @Test
+    void theHealthGoesDownWhenTheReverseVerificationFailed() {
+        runner().withPropertyValues("expand-contract.migrations.owner-phone.phase=dual-write").run(context -> {
+            assertThat(context).hasNotFailed();
+            HealthIndicator health = context.getBean(ExpandContractHealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            String reverseId = Direction.REVERSE.stateId(Owner.MIGRATION);
+            try (Connection c = db.connect()) {
+                new VerificationRepository().save(c, new VerificationResult(reverseId, VerificationStatus.FAILED, 2000, 3,
+                        List.of("7", "8", "9"), Instant.now().minusSeconds(5), Instant.now()));
+            }
+            try {
+                Health down = health.health();
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat((Map<Object, Object>) (Map<?, ?>) down.getDetails().get(Owner.MIGRATION))
+                        .containsEntry("reverseVerification", VerificationStatus.FAILED).containsEntry("reverseMismatches", 3L);
+            } finally {
+                db.execute("delete from " + MigrationStateStore.VERIFICATION_TABLE + " where migration_id = '" + reverseId + "'");
+            }
+        });
     }
 
     @Test
