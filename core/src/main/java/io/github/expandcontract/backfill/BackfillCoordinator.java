@@ -194,12 +194,15 @@ public final class BackfillCoordinator implements AutoCloseable {
 
     /**
      * Operations need an instance that writes both columns: in expand the new column is not
-     * written, in contract the old one has gone stale, so neither may copy or compare them.
+     * written, in contract the old one has gone stale, so neither may copy or compare them. A
+     * {@code @FillNulls} column is one column that stays written in contract, so only expand, which
+     * does not fill yet, refuses.
      */
     private Migration operable(String id, String action) {
         Migration migration = migration(id);
         Phase phase = migration.phase();
-        if (!phase.writesOld() || !phase.writesNew()) {
+        boolean refused = migration.fillsNulls() ? phase == Phase.EXPAND : !phase.writesOld() || !phase.writesNew();
+        if (refused) {
             throw new OperationRefusedException(id, action + " is refused on an instance in phase " + phase.configName()
                     + (phase == Phase.CONTRACT ? ", where the old column is no longer written, so there is nothing left to copy or verify."
                             : ", which does not write the new column yet; run it on an instance in dual-write, backfill or read-new."));

@@ -210,4 +210,25 @@ class FillNullsBackfillIntegrationTests {
         start(Phase.READ_NEW);
     }
 
+
+    /** A @FillNulls column is still written in contract: an operator may verify (and restart) there, but not in expand. */
+    @Test
+    void operationsWorkInContractAndAreRefusedInExpand() throws Exception {
+        db.execute("create table shipments (id bigint primary key, status varchar(20), version int not null)",
+                "insert into shipments select g, 'PACKED', 0 from generate_series(1, 500) g",
+                "insert into shipments values (501, null, 0)");
+        try (BackfillCoordinator expand = new BackfillCoordinator(db.dataSource(), BackfillTestSupport.forcedCatalog(db, MIGRATION,
+                Phase.EXPAND, Shipment.class), id -> SETTINGS, "test-expand")) {
+            assertThatThrownBy(() -> expand.verify(MIGRATION)).isInstanceOf(OperationRefusedException.class)
+                    .hasMessageContaining("phase expand");
+        }
+        try (BackfillCoordinator contract = new BackfillCoordinator(db.dataSource(), BackfillTestSupport.forcedCatalog(db, MIGRATION,
+                Phase.CONTRACT, Shipment.class), id -> SETTINGS, "test-contract")) {
+            contract.verify(MIGRATION);
+            VerificationResult result = awaitVerification(contract, MIGRATION, Duration.ofSeconds(30));
+            assertThat(result.status()).isEqualTo(VerificationStatus.FAILED);
+            assertThat(result.mismatches()).as("the one NULL left").isEqualTo(1);
+            assertThat(result.sampleMismatchIds()).containsExactly("501");
+        }
+    }
 }
