@@ -1,0 +1,165 @@
+package io.github.expandcontract.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What every benchmark of this module shares: the server ({@code bench.url}, default
+ * {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code bench.user} {@code postgres},
+ * {@code bench.password} empty), a database of its own for one run ({@code ec_bench_<random>},
+ * dropped at the end even after a failure: the backfill yields to other sessions of its database,
+ * so sessions of other programs must not be in it), the same physical starting point for every
+ * variant, the machine description and small JDBC and statistics helpers.
+ */
+final class BenchDatabase {
+
+    /** The body of a run, given the database of its own. */
+    interface Run {
+        void run() throws Exception;
+    }
+
+    final String url = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    final String user = System.getProperty("bench.user", "postgres");
+    final String password = System.getProperty("bench.password", "");
+    final String database = "ec_bench_" + UUID.randomUUID().toString().substring(0, 8);
+    /** {@code bench.url} with the database of this run in place of the one it names. */
+    final String runUrl = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
+
+    /** Creates the run's database, runs {@code body}, and drops the database whatever happened. */
+    void around(Run body) throws Exception {
+        long began = System.nanoTime();
+        execute(url, "create database " + database);
+        try {
+            body.run();
+        } finally {
+            execute(url, "drop database if exists " + database + " with (force)");
+            System.out.printf("%ndatabase %s dropped; whole run took %.0f s%n", database, (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(runUrl, user, password);
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    /** The pool our backfill runs on: 4 connections, as a small application would have. */
+    HikariDataSource pool() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(runUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("bench");
+        return new HikariDataSource(config);
+    }
+
+    void execute(String jdbcUrl, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+            c.setAutoCommit(true);
+            execute(c, statements);
+        }
+    }
+
+    /** Date, CPU, memory, OS, Java, load average, PostgreSQL version and the server settings that matter for a bulk write. */
+    Map<String, String> describeMachine() {
+        Map<String, String> machine = new LinkedHashMap<>();
+        machine.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        machine.put("cpu", Runtime.getRuntime().availableProcessors() + " x " + firstLine("/proc/cpuinfo", "model name"));
+        machine.put("memory", firstLine("/proc/meminfo", "MemTotal"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("load average at the start", loadAverage());
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            machine.put("postgresql", scalar(c, "select version()"));
+            StringBuilder settings = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("select name, setting, unit from pg_settings where name in ('shared_buffers', "
+                    + "'work_mem', 'maintenance_work_mem', 'effective_cache_size', 'max_wal_size', 'checkpoint_timeout', "
+                    + "'synchronous_commit', 'fsync', 'full_page_writes', 'wal_compression', 'autovacuum', 'jit') order by name")) {
+                while (rs.next()) {
+                    settings.append(settings.isEmpty() ? "" : ", ").append(rs.getString(1)).append('=').append(rs.getString(2))
+                            .append(rs.getString(3) == null ? "" : " (" + rs.getString(3) + ")");
+                }
+            }
+            machine.put("postgresql settings", settings.toString());
+            machine.put("shared_buffers", scalar(c, "show shared_buffers"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach PostgreSQL at " + url + " as " + user + ": " + e.getMessage(), e);
+        }
+        machine.put("jdbc", runUrl + " (loopback), a database of its own");
+        return machine;
+    }
+
+    // ------------------------------------------------------------------ helpers shared by the benchmarks
+
+    /** The same physical starting point for every variant: compact heap, fresh statistics and visibility map, clean buffers. */
+    static void prepare(Connection sql, String table) throws SQLException {
+        execute(sql, "vacuum full " + table, "vacuum analyze " + table, "checkpoint");
+    }
+
+    static String firstLine(String file, String prefix) {
+        try {
+            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static void step(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "%tT %s%n", System.currentTimeMillis(), String.format(format, args));
+    }
+
+    /** Seconds {@code statement} takes, timed around the call in Java. */
+    static double timed(Connection sql, String statement) throws SQLException {
+        long start = System.nanoTime();
+        execute(sql, statement);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static String scalar(Connection sql, String query) throws SQLException {
+        try (Statement s = sql.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void execute(Connection sql, String... statements) throws SQLException {
+        try (Statement s = sql.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
