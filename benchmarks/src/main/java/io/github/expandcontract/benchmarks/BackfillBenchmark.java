@@ -143,7 +143,7 @@ public final class BackfillBenchmark {
             machine.put("table", String.format("%s: %,d rows (id bigint primary key, old_value/new_value varchar(100), payload 100 chars), "
                             + "heap %s, primary key %s", BIG, rows, scalar(sql, "select pg_size_pretty(pg_table_size('" + BIG + "'))"),
                     scalar(sql, "select pg_size_pretty(pg_indexes_size('" + BIG + "'))")));
-            createProcedure(sql);
+            BenchDatabase.createKeysetProcedure(sql, "bench_keyset_backfill", BIG, "new_value = old_value");
 
             try (HikariDataSource pool = db.pool()) {
                 MigrationCatalog catalog = catalog(pool);
@@ -261,23 +261,6 @@ public final class BackfillBenchmark {
         execute(sql, "update " + table + " set new_value = null");
         prepare(sql, table);
         step("reset %s: new_value NULL, VACUUM FULL, VACUUM ANALYZE, CHECKPOINT (%.1f s)", table, (System.nanoTime() - start) / 1e9);
-    }
-
-    private void createProcedure(Connection sql) throws SQLException {
-        execute(sql, """
-                create procedure bench_keyset_backfill(batch_size int) language plpgsql as $$
-                declare
-                  last_id bigint := 0;
-                  upto bigint;
-                begin
-                  loop
-                    select max(id) into upto from (select id from bench_t where id > last_id order by id limit batch_size) w;
-                    exit when upto is null;
-                    update bench_t set new_value = old_value where id > last_id and id <= upto;
-                    last_id := upto;
-                    commit;
-                  end loop;
-                end $$""");
     }
 
     /** Builds a Hibernate SessionFactory in phase backfill (as an application would) to get the migrations; creates the state tables. */

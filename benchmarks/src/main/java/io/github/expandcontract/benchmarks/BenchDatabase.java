@@ -114,6 +114,28 @@ final class BenchDatabase {
         execute(sql, "vacuum full " + table, "vacuum analyze " + table, "checkpoint");
     }
 
+    /**
+     * The keyset loop a DBA would write, as a plpgsql {@code PROCEDURE name(batch_size int)}: per batch,
+     * the highest id of the next {@code batch_size} ids, {@code update table set <assignment>} over that
+     * window, then COMMIT. The baseline our backfill is compared with.
+     */
+    static void createKeysetProcedure(Connection sql, String name, String table, String assignment) throws SQLException {
+        execute(sql, """
+                create procedure %1$s(batch_size int) language plpgsql as $$
+                declare
+                  last_id bigint := 0;
+                  upto bigint;
+                begin
+                  loop
+                    select max(id) into upto from (select id from %2$s where id > last_id order by id limit batch_size) w;
+                    exit when upto is null;
+                    update %2$s set %3$s where id > last_id and id <= upto;
+                    last_id := upto;
+                    commit;
+                  end loop;
+                end $$""".formatted(name, table, assignment));
+    }
+
     static String firstLine(String file, String prefix) {
         try {
             return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
