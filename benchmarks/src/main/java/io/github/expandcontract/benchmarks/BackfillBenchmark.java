@@ -1,6 +1,5 @@
 package io.github.expandcontract.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.expandcontract.DualWrite;
 import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.config.ExpandContractSettings;
@@ -26,8 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import static io.github.expandcontract.benchmarks.BenchDatabase.cells;
 import static io.github.expandcontract.benchmarks.BenchDatabase.execute;
 import static io.github.expandcontract.benchmarks.BenchDatabase.loadAverage;
+import static io.github.expandcontract.benchmarks.BenchDatabase.median;
 import static io.github.expandcontract.benchmarks.BenchDatabase.prepare;
 import static io.github.expandcontract.benchmarks.BenchDatabase.scalar;
 import static io.github.expandcontract.benchmarks.BenchDatabase.step;
@@ -140,26 +141,20 @@ public final class BackfillBenchmark {
         try (Connection sql = db.connect()) {
             seed(sql, BIG, rows);
             seed(sql, SMALL, smallRows);
-            machine.put("table", String.format("%s: %,d rows (id bigint primary key, old_value/new_value varchar(100), payload 100 chars), "
-                            + "heap %s, primary key %s", BIG, rows, scalar(sql, "select pg_size_pretty(pg_table_size('" + BIG + "'))"),
-                    scalar(sql, "select pg_size_pretty(pg_indexes_size('" + BIG + "'))")));
+            machine.put("table", String.format("%s: %,d rows (id bigint primary key, old_value/new_value varchar(100), payload 100 chars), %s",
+                    BIG, rows, BenchDatabase.sizes(sql, BIG)));
             BenchDatabase.createKeysetProcedure(sql, "bench_keyset_backfill", BIG, "new_value = old_value");
 
-            try (HikariDataSource pool = db.pool()) {
-                MigrationCatalog catalog = catalog(pool);
-                List<Rep> reps = new ArrayList<>();
-                for (int rep = 1; rep <= repeats; rep++) {
-                    reps.add(repetition(sql, pool, catalog, rep));
-                }
-                machine.put("load average at the end", loadAverage());
-                report(reps);
-            }
+            List<Rep> reps = db.repeat(repeats,
+                    pool -> BackfillRun.catalog(pool, List.of("bench-1m", "bench-100k"), BenchRow.class, BenchSmallRow.class),
+                    (pool, catalog, rep) -> repetition(sql, pool, catalog, rep));
+            machine.put("load average at the end", loadAverage());
+            report(reps);
         }
     }
 
     private Rep repetition(Connection sql, DataSource pool, MigrationCatalog catalog, int rep) throws Exception {
         String loadAverage = loadAverage();
-        step("=== repetition %d of %d (load average %s)", rep, repeats, loadAverage);
         // with two configurations, their order alternates between repetitions
         List<Config> order = new ArrayList<>(configs);
         if (rep % 2 == 0) {
@@ -244,16 +239,8 @@ public final class BackfillBenchmark {
 
     // ------------------------------------------------------------------ setup
 
-    private void seed(Connection sql, String table, long n) throws SQLException {
-        long start = System.nanoTime();
-        execute(sql,
-                // autovacuum off for this table only, so no variant meets a vacuum the others did not
-                "create table " + table + " (id bigint primary key, old_value varchar(100), new_value varchar(100), "
-                        + "payload varchar(200)) with (autovacuum_enabled = false)",
-                "insert into " + table + " select g, 'user' || g || '@example.com', null, rpad(md5(g::text), 100, md5((-g)::text)) "
-                        + "from generate_series(1, " + n + ") g");
-        prepare(sql, table);
-        step("seeded %s with %,d rows in %.1f s", table, n, (System.nanoTime() - start) / 1e9);
+    private static void seed(Connection sql, String table, long n) throws SQLException {
+        BenchDatabase.seed(sql, table, "old_value varchar(100), new_value varchar(100)", "'user' || g || '@example.com', null", n);
     }
 
     private void reset(Connection sql, String table) throws SQLException {
@@ -261,19 +248,6 @@ public final class BackfillBenchmark {
         execute(sql, "update " + table + " set new_value = null");
         prepare(sql, table);
         step("reset %s: new_value NULL, VACUUM FULL, VACUUM ANALYZE, CHECKPOINT (%.1f s)", table, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** Builds a Hibernate SessionFactory in phase backfill (as an application would) to get the migrations; creates the state tables. */
-    private static MigrationCatalog catalog(DataSource pool) {
-        ExpandContractIntegrator integrator = new ExpandContractIntegrator(new ExpandContractSettings(
-                Map.of("bench-1m", Phase.BACKFILL, "bench-100k", Phase.BACKFILL)));
-        var registry = new StandardServiceRegistryBuilder(new BootstrapServiceRegistryBuilder().applyIntegrator(integrator).build())
-                .applySetting("jakarta.persistence.nonJtaDataSource", pool)
-                .build();
-        try (SessionFactory ignored = new MetadataSources(registry).addAnnotatedClass(BenchRow.class).addAnnotatedClass(BenchSmallRow.class)
-                .buildMetadata().buildSessionFactory()) {
-            return integrator.catalog();
-        }
     }
 
     private static BackfillSettings settings(String overrides) {
@@ -309,20 +283,6 @@ public final class BackfillBenchmark {
         System.out.printf("  %s: %,d updates in %.1f s (%.0f/s), p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms, >100 ms: %d, errors %d%n",
                 label, r.count(), r.seconds(), r.opsPerSecond(), r.percentileMillis(0.50), r.percentileMillis(0.99),
                 r.percentileMillis(0.999), r.maxMillis(), r.countOver(100), r.errors());
-    }
-
-    private static double median(double[] values) {
-        return BenchDatabase.median(values);
-    }
-
-    private static double median(List<Rep> reps, ToDoubleFunction<Rep> f) {
-        return median(reps.stream().mapToDouble(f).toArray());
-    }
-
-    /** "median | min–max" over the repetitions. */
-    private static String cells(List<Rep> reps, ToDoubleFunction<Rep> f) {
-        return String.format("%,.0f | %,.0f–%,.0f", median(reps, f), reps.stream().mapToDouble(f).min().orElse(Double.NaN),
-                reps.stream().mapToDouble(f).max().orElse(Double.NaN));
     }
 
     private static String dName(Config config) {
@@ -374,17 +334,17 @@ public final class BackfillBenchmark {
         System.out.printf("## Copy rate, %,d rows%n%n", rows);
         System.out.println("| variant | rows/s (median) | range | vs (b) | vs (a) |");
         System.out.println("|---|---:|---:|---:|---:|");
-        System.out.printf("| (a) single `UPDATE t SET new = old` (locks every row until it ends) | %s | %.2f | 1.00 |%n", cells(reps, rateA), mA / mB);
-        System.out.printf("| (b) plpgsql keyset loop, 10,000 rows/batch, COMMIT each | %s | 1.00 | %.2f |%n", cells(reps, rateB), mB / mA);
+        System.out.printf("| (a) single `UPDATE t SET new = old` (locks every row until it ends) | %s | %.2f | 1.00 |%n", cells(reps, rateA, "%,.0f"), mA / mB);
+        System.out.printf("| (b) plpgsql keyset loop, 10,000 rows/batch, COMMIT each | %s | 1.00 | %.2f |%n", cells(reps, rateB, "%,.0f"), mB / mA);
         for (Config config : configs) {
             String n = config.name();
             ToDoubleFunction<Rep> c = r -> r.runs().get(n).c().rate();
             ToDoubleFunction<Rep> d = r -> r.runs().get(n).d().rate();
             ToDoubleFunction<Rep> v = r -> r.runs().get(n).c().verification().rowsChecked() / r.runs().get(n).c().verifySeconds();
             System.out.printf("| (%s) expand-contract backfill, %s: copy until COMPLETED | %s | **%.2f** | %.2f |%n", n, config.label(),
-                    cells(reps, c), median(reps, c) / mB, median(reps, c) / mA);
-            System.out.printf("| (%s) its verification, timed apart (not in the copy rate) | %s | | |%n", n, cells(reps, v));
-            System.out.printf("| (%s) the same backfill under the write load | %s | %.2f | %.2f |%n", dName(config), cells(reps, d),
+                    cells(reps, c, "%,.0f"), median(reps, c) / mB, median(reps, c) / mA);
+            System.out.printf("| (%s) its verification, timed apart (not in the copy rate) | %s | | |%n", n, cells(reps, v, "%,.0f"));
+            System.out.printf("| (%s) the same backfill under the write load | %s | %.2f | %.2f |%n", dName(config), cells(reps, d, "%,.0f"),
                     median(reps, d) / mB, median(reps, d) / mA);
         }
         for (Config config : configs) {
@@ -406,10 +366,10 @@ public final class BackfillBenchmark {
             ToDoubleFunction<Rep> first = r -> r.runs().get(n).c().firstRowsRate(FLAT_ROWS);
             ToDoubleFunction<Rep> small = r -> r.runs().get(n).small().rate();
             System.out.printf("| (%s) first %,d rows of the %,d-row run, incl. start-up | %s | **%.2f** |%n", n, FLAT_ROWS, rows,
-                    cells(reps, first), median(reps, first) / median(reps, c));
-            System.out.printf("| (%s) separate %,d-row table, whole run | %s | **%.2f** |%n", n, smallRows, cells(reps, small),
+                    cells(reps, first, "%,.0f"), median(reps, first) / median(reps, c));
+            System.out.printf("| (%s) separate %,d-row table, whole run | %s | **%.2f** |%n", n, smallRows, cells(reps, small, "%,.0f"),
                     median(reps, small) / median(reps, c));
-            System.out.printf("| (%s) whole %,d-row run | %s | 1.00 |%n", n, rows, cells(reps, c));
+            System.out.printf("| (%s) whole %,d-row run | %s | 1.00 |%n", n, rows, cells(reps, c, "%,.0f"));
         }
         System.out.println();
 

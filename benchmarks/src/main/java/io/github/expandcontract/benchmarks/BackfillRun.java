@@ -4,9 +4,17 @@ import io.github.expandcontract.backfill.BackfillCoordinator;
 import io.github.expandcontract.backfill.BackfillProgress;
 import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.backfill.BackfillStatus;
+import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.migration.MigrationCatalog;
+import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.verify.VerificationResult;
 import io.github.expandcontract.verify.VerificationStatus;
+
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -20,6 +28,26 @@ import java.util.Map;
 /** One run of our backfill, reconstructed batch by batch from the timed JDBC calls of its thread. */
 record BackfillRun(String id, Instant started, long startNanos, BackfillProgress progress, VerificationResult verification,
                    List<StatementTimer.Event> events) {
+
+    /**
+     * Builds a Hibernate SessionFactory over {@code entities} with every migration in {@code migrationIds} in
+     * phase backfill (as an application would) to get the migrations; creates the state tables.
+     */
+    static MigrationCatalog catalog(DataSource pool, List<String> migrationIds, Class<?>... entities) {
+        Map<String, Phase> phases = new LinkedHashMap<>();
+        migrationIds.forEach(id -> phases.put(id, Phase.BACKFILL));
+        ExpandContractIntegrator integrator = new ExpandContractIntegrator(new ExpandContractSettings(phases));
+        var registry = new StandardServiceRegistryBuilder(new BootstrapServiceRegistryBuilder().applyIntegrator(integrator).build())
+                .applySetting("jakarta.persistence.nonJtaDataSource", pool)
+                .build();
+        MetadataSources sources = new MetadataSources(registry);
+        for (Class<?> entity : entities) {
+            sources.addAnnotatedClass(entity);
+        }
+        try (SessionFactory ignored = sources.buildMetadata().buildSessionFactory()) {
+            return integrator.catalog();
+        }
+    }
 
     /**
      * Runs the backfill of migration {@code id} (its state rows cleared first) on {@code pool} wrapped in a

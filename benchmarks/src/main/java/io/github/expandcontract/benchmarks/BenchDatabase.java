@@ -3,6 +3,9 @@ package io.github.expandcontract.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.expandcontract.migration.MigrationCatalog;
+
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +17,15 @@ import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What every benchmark of this module shares: the server ({@code bench.url}, default
@@ -33,6 +40,11 @@ final class BenchDatabase {
     /** The body of a run, given the database of its own. */
     interface Run {
         void run() throws Exception;
+    }
+
+    /** One repetition of a benchmark's variants, numbered from 1, on the run's pool with its migrations. */
+    interface Repetition<R> {
+        R run(DataSource pool, MigrationCatalog catalog, int rep) throws Exception;
     }
 
     final String url = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/test");
@@ -58,17 +70,6 @@ final class BenchDatabase {
         Connection c = DriverManager.getConnection(runUrl, user, password);
         c.setAutoCommit(true);
         return c;
-    }
-
-    /** The pool our backfill runs on: 4 connections, as a small application would have. */
-    HikariDataSource pool() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(runUrl);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(4);
-        config.setPoolName("bench");
-        return new HikariDataSource(config);
     }
 
     void execute(String jdbcUrl, String... statements) throws SQLException {
@@ -112,6 +113,27 @@ final class BenchDatabase {
     /** The same physical starting point for every variant: compact heap, fresh statistics and visibility map, clean buffers. */
     static void prepare(Connection sql, String table) throws SQLException {
         execute(sql, "vacuum full " + table, "vacuum analyze " + table, "checkpoint");
+    }
+
+    /**
+     * Creates {@code table (id bigint primary key, <columns>, payload varchar(200))} with ids 1..n, each row's
+     * {@code columns} from {@code values} (SQL of the row number {@code g}) and 100 characters of md5 text as
+     * payload, so rows are of a realistic width; then {@link #prepare}.
+     */
+    static void seed(Connection sql, String table, String columns, String values, long n) throws SQLException {
+        long start = System.nanoTime();
+        execute(sql,
+                // autovacuum off for this table only, so no variant meets a vacuum the others did not
+                "create table " + table + " (id bigint primary key, " + columns + ", payload varchar(200)) with (autovacuum_enabled = false)",
+                "insert into " + table + " select g, " + values + ", rpad(md5(g::text), 100, md5((-g)::text)) from generate_series(1, " + n + ") g");
+        prepare(sql, table);
+        step("seeded %s with %,d rows in %.1f s", table, n, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** "heap …, primary key …" of {@code table}, for the machine description. */
+    static String sizes(Connection sql, String table) throws SQLException {
+        return "heap " + scalar(sql, "select pg_size_pretty(pg_table_size('" + table + "'))") + ", primary key "
+                + scalar(sql, "select pg_size_pretty(pg_indexes_size('" + table + "'))");
     }
 
     /**
@@ -177,6 +199,40 @@ final class BenchDatabase {
                 s.execute(statement);
             }
         }
+    }
+
+    /**
+     * Runs {@code repetitions} times, one after the other, on one pool for the whole run (4 connections, as a
+     * small application would have): a new pool's connections would look like application traffic to the
+     * backfill (their connection set-up is a recent statement) and make it yield. {@code catalog} gets the
+     * migrations, once, on that pool.
+     */
+    <R> List<R> repeat(int repetitions, Function<DataSource, MigrationCatalog> catalog, Repetition<R> repetition) throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(runUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("bench");
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            MigrationCatalog migrations = catalog.apply(pool);
+            List<R> results = new ArrayList<>();
+            for (int rep = 1; rep <= repetitions; rep++) {
+                step("=== repetition %d of %d (load average %s)", rep, repetitions, loadAverage());
+                results.add(repetition.run(pool, migrations, rep));
+            }
+            return results;
+        }
+    }
+
+    static <T> double median(List<T> items, ToDoubleFunction<T> f) {
+        return median(items.stream().mapToDouble(f).toArray());
+    }
+
+    /** "median | min–max" of {@code f} over {@code items} (the repetitions), each printed with {@code format}. */
+    static <T> String cells(List<T> items, ToDoubleFunction<T> f, String format) {
+        return String.format(format + " | " + format + "–" + format, median(items, f), items.stream().mapToDouble(f).min().orElse(Double.NaN),
+                items.stream().mapToDouble(f).max().orElse(Double.NaN));
     }
 
     static double median(double[] values) {

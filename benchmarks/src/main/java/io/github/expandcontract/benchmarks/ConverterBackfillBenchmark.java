@@ -1,6 +1,5 @@
 package io.github.expandcontract.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.expandcontract.DualWrite;
 import io.github.expandcontract.backfill.BackfillSettings;
 import io.github.expandcontract.config.ExpandContractSettings;
@@ -11,6 +10,7 @@ import io.github.expandcontract.phase.Phase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
 import jakarta.persistence.Table;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import static io.github.expandcontract.benchmarks.BenchDatabase.cells;
 import static io.github.expandcontract.benchmarks.BenchDatabase.execute;
 import static io.github.expandcontract.benchmarks.BenchDatabase.loadAverage;
+import static io.github.expandcontract.benchmarks.BenchDatabase.median;
 import static io.github.expandcontract.benchmarks.BenchDatabase.prepare;
 import static io.github.expandcontract.benchmarks.BenchDatabase.scalar;
 import static io.github.expandcontract.benchmarks.BenchDatabase.step;
@@ -62,20 +64,23 @@ public final class ConverterBackfillBenchmark {
     static final String TABLE = "bench_price";
     static final String IN_SQL = "price_cents / 100.0";
 
-    @Entity(name = "PriceThroughConverter")
-    @Table(name = TABLE)
-    public static class PriceThroughConverter {
+    /** The old column, shared by both entities (one per migration) on the same table. */
+    @MappedSuperclass
+    public abstract static class PriceRow {
         @Id Long id;
         @Column(name = "price_cents") Long priceCents;
+    }
+
+    @Entity(name = "PriceThroughConverter")
+    @Table(name = TABLE)
+    public static class PriceThroughConverter extends PriceRow {
         @Column(name = "price", precision = 12, scale = 2)
         @DualWrite(migration = "price-java", from = "priceCents", converter = CentsToAmountConverter.class) BigDecimal price;
     }
 
     @Entity(name = "PriceInSql")
     @Table(name = TABLE)
-    public static class PriceInSql {
-        @Id Long id;
-        @Column(name = "price_cents") Long priceCents;
+    public static class PriceInSql extends PriceRow {
         @Column(name = "price", precision = 12, scale = 2)
         @DualWrite(migration = "price-sql", from = "priceCents", converter = CentsToAmountConverter.class, backfillSql = IN_SQL)
         BigDecimal price;
@@ -102,38 +107,21 @@ public final class ConverterBackfillBenchmark {
 
     private void measure() throws Exception {
         try (Connection sql = db.connect()) {
-            long start = System.nanoTime();
-            execute(sql,
-                    // autovacuum off for this table only, so no variant meets a vacuum the others did not
-                    "create table " + TABLE + " (id bigint primary key, price_cents bigint not null, price numeric(12,2), "
-                            + "payload varchar(200)) with (autovacuum_enabled = false)",
-                    // cents 0..99,999,999 (up to 999,999.99), spread so neighbouring rows differ
-                    "insert into " + TABLE + " select g, (g * 7919) % 100000000, null, rpad(md5(g::text), 100, md5((-g)::text)) "
-                            + "from generate_series(1, " + rows + ") g");
-            prepare(sql, TABLE);
-            step("seeded %s with %,d rows in %.1f s", TABLE, rows, (System.nanoTime() - start) / 1e9);
+            // cents 0..99,999,999 (up to 999,999.99), spread so neighbouring rows differ
+            BenchDatabase.seed(sql, TABLE, "price_cents bigint not null, price numeric(12,2)", "(g::bigint * 7919) % 100000000, null", rows);
             machine.put("table", String.format("%s: %,d rows (id bigint primary key, price_cents bigint, price numeric(12,2), "
-                            + "payload 100 chars), heap %s, primary key %s", TABLE, rows,
-                    scalar(sql, "select pg_size_pretty(pg_table_size('" + TABLE + "'))"),
-                    scalar(sql, "select pg_size_pretty(pg_indexes_size('" + TABLE + "'))")));
+                    + "payload 100 chars), %s", TABLE, rows, BenchDatabase.sizes(sql, TABLE)));
             BenchDatabase.createKeysetProcedure(sql, "bench_price_keyset", TABLE, "price = " + IN_SQL);
-            // one pool for the whole run: a new pool's connections would look like application traffic to the
-            // backfill (their connection set-up is a recent statement) and make it yield
-            try (HikariDataSource pool = db.pool()) {
-                MigrationCatalog catalog = catalog(pool);
-                List<Rep> reps = new ArrayList<>();
-                for (int rep = 1; rep <= repeats; rep++) {
-                    reps.add(repetition(sql, pool, catalog, rep));
-                }
-                machine.put("load average at the end", loadAverage());
-                report(reps);
-            }
+            List<Rep> reps = db.repeat(repeats,
+                    pool -> BackfillRun.catalog(pool, List.of("price-java", "price-sql"), PriceThroughConverter.class, PriceInSql.class),
+                    (pool, catalog, rep) -> repetition(sql, pool, catalog, rep));
+            machine.put("load average at the end", loadAverage());
+            report(reps);
         }
     }
 
     private Rep repetition(Connection sql, DataSource pool, MigrationCatalog catalog, int rep) throws Exception {
         String loadBefore = loadAverage();
-        step("=== repetition %d of %d (load average %s)", rep, repeats, loadBefore);
         freshColumn(sql);
 
         step("(a) plpgsql keyset loop, 10,000-row batches, COMMIT per batch, set price = %s", IN_SQL);
@@ -181,30 +169,7 @@ public final class ConverterBackfillBenchmark {
         }
     }
 
-    /** Builds a Hibernate SessionFactory in phase backfill (as an application would) to get both migrations; creates the state tables. */
-    private static MigrationCatalog catalog(DataSource pool) {
-        ExpandContractIntegrator integrator = new ExpandContractIntegrator(new ExpandContractSettings(
-                Map.of("price-java", Phase.BACKFILL, "price-sql", Phase.BACKFILL)));
-        var registry = new StandardServiceRegistryBuilder(new BootstrapServiceRegistryBuilder().applyIntegrator(integrator).build())
-                .applySetting("jakarta.persistence.nonJtaDataSource", pool)
-                .build();
-        try (SessionFactory ignored = new MetadataSources(registry).addAnnotatedClass(PriceThroughConverter.class)
-                .addAnnotatedClass(PriceInSql.class).buildMetadata().buildSessionFactory()) {
-            return integrator.catalog();
-        }
-    }
-
     // ------------------------------------------------------------------ report
-
-    private static double median(List<Rep> reps, ToDoubleFunction<Rep> f) {
-        return BenchDatabase.median(reps.stream().mapToDouble(f).toArray());
-    }
-
-    /** "median | min–max" over the repetitions. */
-    private static String cells(List<Rep> reps, ToDoubleFunction<Rep> f, String format) {
-        return String.format(format + " | " + format + "–" + format, median(reps, f), reps.stream().mapToDouble(f).min().orElse(Double.NaN),
-                reps.stream().mapToDouble(f).max().orElse(Double.NaN));
-    }
 
     private void report(List<Rep> reps) {
         ToDoubleFunction<Rep> a = r -> rows / r.a();
@@ -265,7 +230,7 @@ public final class ConverterBackfillBenchmark {
 
     private static void ratioRow(List<Rep> reps, String label, ToDoubleFunction<Rep> top, ToDoubleFunction<Rep> bottom) {
         double[] each = reps.stream().mapToDouble(r -> top.applyAsDouble(r) / bottom.applyAsDouble(r)).toArray();
-        System.out.printf("| %s | **%.2f** | %.2f | %s |%n", label, median(reps, top) / median(reps, bottom), BenchDatabase.median(each),
+        System.out.printf("| %s | **%.2f** | %.2f | %s |%n", label, median(reps, top) / median(reps, bottom), median(each),
                 String.join(", ", Arrays.stream(each).mapToObj(x -> String.format("%.2f", x)).toList()));
     }
 
@@ -280,13 +245,13 @@ public final class ConverterBackfillBenchmark {
         ToDoubleFunction<BackfillRun.Batch> jdbc = x -> x.nanosByKind().values().stream().mapToLong(Long::longValue).sum();
         ToDoubleFunction<BackfillRun.Batch> otherJdbc = x -> jdbc.applyAsDouble(x) - x.nanos("window") - x.nanos("read") - x.nanos("copy")
                 - x.nanos("commit");
-        System.out.printf("| %s | %.0f | %,.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", label, BenchDatabase.median(counts),
+        System.out.printf("| %s | %.0f | %,.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", label, median(counts),
                 msMedian(all, x -> x.rows() * 1e6), msMedian(all, x -> x.endNanos() - x.startNanos()), msMedian(all, x -> x.nanos("window")),
                 msMedian(all, x -> x.nanos("read")), msMedian(all, x -> x.nanos("copy")), msMedian(all, x -> x.nanos("commit")),
                 msMedian(all, otherJdbc), msMedian(all, x -> x.endNanos() - x.startNanos() - jdbc.applyAsDouble(x)));
     }
 
     private static double msMedian(List<BackfillRun.Batch> batches, ToDoubleFunction<BackfillRun.Batch> nanos) {
-        return BenchDatabase.median(batches.stream().mapToDouble(nanos).toArray()) / 1e6;
+        return median(batches.stream().mapToDouble(nanos).toArray()) / 1e6;
     }
 }
