@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import static io.github.expandcontract.benchmarks.BenchDatabase.cells;
@@ -226,6 +227,35 @@ public final class ConverterBackfillBenchmark {
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         profileRow(reps, "(b) Java converter", Rep::java);
         profileRow(reps, "(c) backfillSql", Rep::sql);
+        System.out.println();
+
+        System.out.println("## Where the verification's time goes (whole verification, median over repetitions, ms)");
+        System.out.println();
+        System.out.println("| path | chunks | total | window SELECTs | count / read SELECTs | lease renewals | other JDBC | Java (no JDBC call) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        verificationRow(reps, "(b) Java converter", Rep::java);
+        verificationRow(reps, "(c) backfillSql", Rep::sql);
+    }
+
+    /** The verification runs on the backfill's thread after COMPLETED; its JDBC calls are the events marked verifying. */
+    private static void verificationRow(List<Rep> reps, String label, Function<Rep, BackfillRun> run) {
+        ToDoubleFunction<Rep> total = r -> run.apply(r).verifySeconds() * 1e3;
+        ToDoubleFunction<Rep> window = r -> verifyMillis(run.apply(r), "window");
+        ToDoubleFunction<Rep> check = r -> verifyMillis(run.apply(r), "verify_count") + verifyMillis(run.apply(r), "read");
+        ToDoubleFunction<Rep> lease = r -> verifyMillis(run.apply(r), "lease");
+        ToDoubleFunction<Rep> jdbc = r -> verifyMillis(run.apply(r), null);
+        System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |%n", label,
+                // one window SELECT per chunk, and one more that finds the end
+                median(reps, r -> run.apply(r).events().stream().filter(e -> e.verifying() && e.kind().equals("window")).count() - 1),
+                median(reps, total), median(reps, window), median(reps, check), median(reps, lease),
+                median(reps, r -> jdbc.applyAsDouble(r) - window.applyAsDouble(r) - check.applyAsDouble(r) - lease.applyAsDouble(r)),
+                median(reps, r -> total.applyAsDouble(r) - jdbc.applyAsDouble(r)));
+    }
+
+    /** Milliseconds the verification spent in JDBC calls of {@code kind} (of every kind when null). */
+    private static double verifyMillis(BackfillRun run, String kind) {
+        return run.events().stream().filter(e -> e.verifying() && (kind == null || e.kind().equals(kind)))
+                .mapToLong(StatementTimer.Event::nanos).sum() / 1e6;
     }
 
     private static void ratioRow(List<Rep> reps, String label, ToDoubleFunction<Rep> top, ToDoubleFunction<Rep> bottom) {
@@ -234,7 +264,7 @@ public final class ConverterBackfillBenchmark {
                 String.join(", ", Arrays.stream(each).mapToObj(x -> String.format("%.2f", x)).toList()));
     }
 
-    private static void profileRow(List<Rep> reps, String label, java.util.function.Function<Rep, BackfillRun> run) {
+    private static void profileRow(List<Rep> reps, String label, Function<Rep, BackfillRun> run) {
         List<BackfillRun.Batch> all = new ArrayList<>();
         double[] counts = new double[reps.size()];
         for (int i = 0; i < reps.size(); i++) {
