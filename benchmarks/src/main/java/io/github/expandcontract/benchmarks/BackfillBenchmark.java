@@ -2,18 +2,11 @@ package io.github.expandcontract.benchmarks;
 
 import io.github.expandcontract.DualWrite;
 import io.github.expandcontract.backfill.BackfillSettings;
-import io.github.expandcontract.config.ExpandContractSettings;
-import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.migration.MigrationCatalog;
-import io.github.expandcontract.phase.Phase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.SessionFactory;
-import org.hibernate.boot.MetadataSources;
-import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
