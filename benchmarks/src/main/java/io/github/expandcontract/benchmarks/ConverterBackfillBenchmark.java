@@ -214,20 +214,21 @@ public final class ConverterBackfillBenchmark {
         ratioRow(reps, "(c)/(b) verification", cVerify, bVerify);
         System.out.println();
 
-        System.out.println("## Where the time goes, per batch (median over the second half of every run's batches, ms)");
-        System.out.println();
-        System.out.println("| path | batches | rows/batch | ms/batch | window SELECT | read SELECT | copy UPDATE(s) | commit | other JDBC | Java (no JDBC call) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        heading("Where the time goes, per batch (median over the second half of every run's batches, ms)", "path", "batches",
+                "rows/batch", "ms/batch", "window SELECT", "read SELECT", "copy UPDATE(s)", "commit", "other JDBC", "Java (no JDBC call)");
         profileRow(reps, "(b) Java converter", Rep::java);
         profileRow(reps, "(c) backfillSql", Rep::sql);
         System.out.println();
 
-        System.out.println("## Where the verification's time goes (whole verification, median over repetitions, ms)");
-        System.out.println();
-        System.out.println("| path | chunks | total | window SELECTs | count / read SELECTs | lease renewals | other JDBC | Java (no JDBC call) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        heading("Where the verification's time goes (whole verification, median over repetitions, ms)", "path", "chunks", "total",
+                "window SELECTs", "count / read SELECTs", "lease renewals", "other JDBC", "Java (no JDBC call)");
         verificationRow(reps, "(b) Java converter", Rep::java);
         verificationRow(reps, "(c) backfillSql", Rep::sql);
+    }
+
+    /** A section title and the head of its table: the first column left-aligned, the numbers right-aligned. */
+    private static void heading(String title, String... columns) {
+        System.out.printf("## %s%n%n| %s |%n|---%s|%n", title, String.join(" | ", columns), "|---:".repeat(columns.length - 1));
     }
 
     /** The verification runs on the backfill's thread after COMPLETED; its JDBC calls are the events marked verifying. */
