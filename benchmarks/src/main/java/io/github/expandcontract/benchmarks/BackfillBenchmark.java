@@ -1,48 +1,31 @@
 package io.github.expandcontract.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.expandcontract.DualWrite;
-import io.github.expandcontract.backfill.BackfillCoordinator;
-import io.github.expandcontract.backfill.BackfillProgress;
 import io.github.expandcontract.backfill.BackfillSettings;
-import io.github.expandcontract.backfill.BackfillStatus;
-import io.github.expandcontract.config.ExpandContractSettings;
-import io.github.expandcontract.hibernate.ExpandContractIntegrator;
 import io.github.expandcontract.migration.MigrationCatalog;
-import io.github.expandcontract.phase.Phase;
-import io.github.expandcontract.verify.VerificationResult;
-import io.github.expandcontract.verify.VerificationStatus;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.SessionFactory;
-import org.hibernate.boot.MetadataSources;
-import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.ToDoubleFunction;
+
+import static io.github.expandcontract.benchmarks.BenchDatabase.cells;
+import static io.github.expandcontract.benchmarks.BenchDatabase.execute;
+import static io.github.expandcontract.benchmarks.BenchDatabase.loadAverage;
+import static io.github.expandcontract.benchmarks.BenchDatabase.median;
+import static io.github.expandcontract.benchmarks.BenchDatabase.prepare;
+import static io.github.expandcontract.benchmarks.BenchDatabase.scalar;
+import static io.github.expandcontract.benchmarks.BenchDatabase.step;
+import static io.github.expandcontract.benchmarks.BenchDatabase.timed;
 
 /**
  * Measures, in one run against one PostgreSQL, how fast the backfill copies a column compared with
@@ -92,11 +75,9 @@ public final class BackfillBenchmark {
 
     private static final String BIG = "bench_t";
     private static final String SMALL = "bench_small";
-    private static final int FLAT_ROWS = 100_000;
+    static final int FLAT_ROWS = 100_000;
 
-    private final String url = System.getProperty("bench.url", "jdbc:postgresql://127.0.0.1:5432/test");
-    private final String user = System.getProperty("bench.user", "postgres");
-    private final String password = System.getProperty("bench.password", "");
+    private final BenchDatabase db = new BenchDatabase();
     private final long rows = Long.getLong("bench.rows", 1_000_000);
     private final long smallRows = Long.getLong("bench.smallRows", FLAT_ROWS);
     private final int loadThreads = Integer.getInteger("bench.loadThreads", 4);
@@ -106,9 +87,6 @@ public final class BackfillBenchmark {
     private final int repeats = Integer.getInteger("bench.repeats", 5);
     private final boolean verbose = Boolean.getBoolean("bench.verbose");
     private final List<Config> configs = configs();
-    private final String database = "ec_bench_" + UUID.randomUUID().toString().substring(0, 8);
-    /** {@code bench.url} with the database of this run in place of the one it names. */
-    private final String runUrl = url.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
     private final Map<String, String> machine = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
@@ -116,15 +94,8 @@ public final class BackfillBenchmark {
     }
 
     private void run() throws Exception {
-        long began = System.nanoTime();
         describeMachine();
-        execute(url, "create database " + database);
-        try {
-            measure();
-        } finally {
-            execute(url, "drop database if exists " + database + " with (force)");
-            System.out.printf("%ndatabase %s dropped; whole run took %.0f s%n", database, (System.nanoTime() - began) / 1e9);
-        }
+        db.around(this::measure);
     }
 
     // ------------------------------------------------------------------ the run
@@ -160,36 +131,23 @@ public final class BackfillBenchmark {
     }
 
     private void measure() throws Exception {
-        try (Connection sql = DriverManager.getConnection(runUrl, user, password)) {
-            sql.setAutoCommit(true);
+        try (Connection sql = db.connect()) {
             seed(sql, BIG, rows);
             seed(sql, SMALL, smallRows);
-            machine.put("table", String.format("%s: %,d rows (id bigint primary key, old_value/new_value varchar(100), payload 100 chars), "
-                            + "heap %s, primary key %s", BIG, rows, scalar(sql, "select pg_size_pretty(pg_table_size('" + BIG + "'))"),
-                    scalar(sql, "select pg_size_pretty(pg_indexes_size('" + BIG + "'))")));
-            createProcedure(sql);
+            machine.put("table", String.format("%s: %,d rows (id bigint primary key, old_value/new_value varchar(100), payload 100 chars), %s",
+                    BIG, rows, BenchDatabase.sizes(sql, BIG)));
+            BenchDatabase.createKeysetProcedure(sql, "bench_keyset_backfill", BIG, "new_value = old_value");
 
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(runUrl);
-            config.setUsername(user);
-            config.setPassword(password);
-            config.setMaximumPoolSize(4);
-            config.setPoolName("bench");
-            try (HikariDataSource pool = new HikariDataSource(config)) {
-                MigrationCatalog catalog = catalog(pool);
-                List<Rep> reps = new ArrayList<>();
-                for (int rep = 1; rep <= repeats; rep++) {
-                    reps.add(repetition(sql, pool, catalog, rep));
-                }
-                machine.put("load average at the end", loadAverage());
-                report(reps);
-            }
+            List<Rep> reps = db.repeat(repeats,
+                    pool -> BackfillRun.catalog(pool, List.of("bench-1m", "bench-100k"), BenchRow.class, BenchSmallRow.class),
+                    (pool, catalog, rep) -> repetition(sql, pool, catalog, rep));
+            machine.put("load average at the end", loadAverage());
+            report(reps);
         }
     }
 
     private Rep repetition(Connection sql, DataSource pool, MigrationCatalog catalog, int rep) throws Exception {
         String loadAverage = loadAverage();
-        step("=== repetition %d of %d (load average %s)", rep, repeats, loadAverage);
         // with two configurations, their order alternates between repetitions
         List<Config> order = new ArrayList<>(configs);
         if (rep % 2 == 0) {
@@ -211,7 +169,7 @@ public final class BackfillBenchmark {
         Map<String, BackfillRun> c = new LinkedHashMap<>();
         for (Config config : order) {
             step("(%s) expand-contract backfill, %s", config.name(), config.label());
-            BackfillRun run = backfill(pool, catalog, "bench-1m", BIG, config.settings(), null);
+            BackfillRun run = BackfillRun.run(sql, pool, catalog, "bench-1m", BIG, config.settings(), null);
             check(sql, BIG);
             run.print(verbose || rep == 1);
             c.put(config.name(), run);
@@ -219,7 +177,7 @@ public final class BackfillBenchmark {
         }
 
         step("load alone: %d threads x %.0f updates/s for %d s", loadThreads, loadRate, idleSeconds);
-        LoadGenerator idle = new LoadGenerator(runUrl, user, password, BIG, rows, loadThreads, loadRate,
+        LoadGenerator idle = new LoadGenerator(db.runUrl, db.user, db.password, BIG, rows, loadThreads, loadRate,
                 Duration.ofSeconds(idleSeconds + 5), (int) (loadRate * (idleSeconds + 5)) + 10);
         idle.start();
         Thread.sleep(1_000); // connections warm, statements server-prepared
@@ -235,11 +193,11 @@ public final class BackfillBenchmark {
         Map<String, Object[]> d = new LinkedHashMap<>();
         for (Config config : order) {
             step("(%s) under load: expand-contract backfill while the same load runs", config.name().equals("c") ? "d" : "d'");
-            LoadGenerator busy = new LoadGenerator(runUrl, user, password, BIG, rows, loadThreads, loadRate,
+            LoadGenerator busy = new LoadGenerator(db.runUrl, db.user, db.password, BIG, rows, loadThreads, loadRate,
                     Duration.ofSeconds(maxLoadSeconds), (int) (loadRate * maxLoadSeconds) + 10);
             busy.start();
             Thread.sleep(1_000);
-            BackfillRun run = backfill(pool, catalog, "bench-1m", BIG, config.settings(), () -> {
+            BackfillRun run = BackfillRun.run(sql, pool, catalog, "bench-1m", BIG, config.settings(), () -> {
                 try {
                     busy.stop();
                 } catch (InterruptedException e) {
@@ -257,7 +215,7 @@ public final class BackfillBenchmark {
         Map<String, BackfillRun> small = new LinkedHashMap<>();
         for (Config config : order) {
             step("flatness (%s): expand-contract backfill of a separate %,d-row table", config.name(), smallRows);
-            BackfillRun run = backfill(pool, catalog, "bench-100k", SMALL, config.settings(), null);
+            BackfillRun run = BackfillRun.run(sql, pool, catalog, "bench-100k", SMALL, config.settings(), null);
             check(sql, SMALL);
             run.print(verbose);
             small.put(config.name(), run);
@@ -274,21 +232,8 @@ public final class BackfillBenchmark {
 
     // ------------------------------------------------------------------ setup
 
-    private void seed(Connection sql, String table, long n) throws SQLException {
-        long start = System.nanoTime();
-        execute(sql,
-                // autovacuum off for this table only, so no variant meets a vacuum the others did not
-                "create table " + table + " (id bigint primary key, old_value varchar(100), new_value varchar(100), "
-                        + "payload varchar(200)) with (autovacuum_enabled = false)",
-                "insert into " + table + " select g, 'user' || g || '@example.com', null, rpad(md5(g::text), 100, md5((-g)::text)) "
-                        + "from generate_series(1, " + n + ") g");
-        prepare(sql, table);
-        step("seeded %s with %,d rows in %.1f s", table, n, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** The same physical starting point for every variant: compact heap, fresh statistics and visibility map, clean buffers. */
-    private void prepare(Connection sql, String table) throws SQLException {
-        execute(sql, "vacuum full " + table, "vacuum analyze " + table, "checkpoint");
+    private static void seed(Connection sql, String table, long n) throws SQLException {
+        BenchDatabase.seed(sql, table, "old_value varchar(100), new_value varchar(100)", "'user' || g || '@example.com', null", n);
     }
 
     private void reset(Connection sql, String table) throws SQLException {
@@ -296,209 +241,6 @@ public final class BackfillBenchmark {
         execute(sql, "update " + table + " set new_value = null");
         prepare(sql, table);
         step("reset %s: new_value NULL, VACUUM FULL, VACUUM ANALYZE, CHECKPOINT (%.1f s)", table, (System.nanoTime() - start) / 1e9);
-    }
-
-    private void createProcedure(Connection sql) throws SQLException {
-        execute(sql, """
-                create procedure bench_keyset_backfill(batch_size int) language plpgsql as $$
-                declare
-                  last_id bigint := 0;
-                  upto bigint;
-                begin
-                  loop
-                    select max(id) into upto from (select id from bench_t where id > last_id order by id limit batch_size) w;
-                    exit when upto is null;
-                    update bench_t set new_value = old_value where id > last_id and id <= upto;
-                    last_id := upto;
-                    commit;
-                  end loop;
-                end $$""");
-    }
-
-    /** Builds a Hibernate SessionFactory in phase backfill (as an application would) to get the migrations; creates the state tables. */
-    private static MigrationCatalog catalog(DataSource pool) {
-        ExpandContractIntegrator integrator = new ExpandContractIntegrator(new ExpandContractSettings(
-                Map.of("bench-1m", Phase.BACKFILL, "bench-100k", Phase.BACKFILL)));
-        var registry = new StandardServiceRegistryBuilder(new BootstrapServiceRegistryBuilder().applyIntegrator(integrator).build())
-                .applySetting("jakarta.persistence.nonJtaDataSource", pool)
-                .build();
-        try (SessionFactory ignored = new MetadataSources(registry).addAnnotatedClass(BenchRow.class).addAnnotatedClass(BenchSmallRow.class)
-                .buildMetadata().buildSessionFactory()) {
-            return integrator.catalog();
-        }
-    }
-
-    // ------------------------------------------------------------------ our backfill
-
-    private BackfillRun backfill(DataSource pool, MigrationCatalog catalog, String id, String table, BackfillSettings settings,
-                                 Runnable onCopyDone) throws Exception {
-        execute(runUrl, "delete from expand_contract_backfill where migration_id = '" + id + "'",
-                "delete from expand_contract_verification where migration_id = '" + id + "'");
-        StatementTimer timer = new StatementTimer(table);
-        MigrationCatalog one = new MigrationCatalog(List.of(catalog.find(id).orElseThrow()));
-        BackfillProgress done;
-        VerificationResult verification;
-        Instant started;
-        long startNanos;
-        try (BackfillCoordinator coordinator = new BackfillCoordinator(timer.wrap(pool), one, m -> settings,
-                "bench-" + id)) {
-            started = Instant.now();
-            startNanos = System.nanoTime();
-            coordinator.start();
-            long deadline = startNanos + Duration.ofMinutes(10).toNanos();
-            while ((done = coordinator.progress(id)).status() != BackfillStatus.COMPLETED) {
-                if (done.status() == BackfillStatus.FAILED || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("backfill " + id + " did not complete: " + done);
-                }
-                Thread.sleep(50);
-            }
-            if (onCopyDone != null) {
-                onCopyDone.run();
-            }
-            while ((verification = coordinator.verification(id)).status() != VerificationStatus.PASSED) {
-                if (verification.status() == VerificationStatus.FAILED || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("verification of " + id + " did not pass: " + verification);
-                }
-                Thread.sleep(50);
-            }
-            done = coordinator.progress(id);
-        }
-        return new BackfillRun(id, started, startNanos, done, verification, timer.events());
-    }
-
-    /** One run of our backfill, reconstructed batch by batch from the timed JDBC calls of its thread. */
-    record BackfillRun(String id, Instant started, long startNanos, BackfillProgress progress, VerificationResult verification,
-                       List<StatementTimer.Event> events) {
-
-        /**
-         * One turn of the job's loop: borrow a connection, lease, state, window, copy, checkpoint,
-         * commit. {@code firstKey..lastKey} is the window; the benchmark's ids are 1..N without gaps
-         * and every row needs a copy, so the window is known from the running row count.
-         */
-        record Batch(long startNanos, long copyStartNanos, long endNanos, long firstKey, long lastKey, Map<String, Long> nanosByKind) {
-            long nanos(String kind) {
-                return nanosByKind.getOrDefault(kind, 0L);
-            }
-
-            long rows() {
-                return lastKey - firstKey + 1;
-            }
-        }
-
-        long rows() {
-            return progress.rowsProcessed();
-        }
-
-        /** When the job marked the backfill COMPLETED (the last window came back empty). */
-        long completeNanos() {
-            return events.stream().filter(e -> e.kind().equals("complete")).findFirst().orElseThrow().startNanos();
-        }
-
-        double copySeconds() {
-            return (completeNanos() - startNanos) / 1e9;
-        }
-
-        double rate() {
-            return rows() / copySeconds();
-        }
-
-        double verifySeconds() {
-            return Duration.between(verification.startedAt(), verification.finishedAt()).toNanos() / 1e9;
-        }
-
-        List<Batch> batches() {
-            List<Batch> batches = new ArrayList<>();
-            Map<String, Long> current = null;
-            long start = 0;
-            long copyStart = 0;
-            long end = 0;
-            long batchRows = 0;
-            long copied = 0;
-            for (StatementTimer.Event e : events) {
-                if (e.verifying()) {
-                    continue;
-                }
-                if (e.kind().equals("borrow")) {
-                    if (current != null && batchRows > 0) {
-                        batches.add(new Batch(start, copyStart, end, copied + 1, copied + batchRows, current));
-                        copied += batchRows;
-                    }
-                    current = new LinkedHashMap<>();
-                    start = e.startNanos();
-                    batchRows = 0;
-                }
-                if (current == null) {
-                    continue;
-                }
-                current.merge(e.kind(), e.nanos(), Long::sum);
-                end = e.endNanos();
-                if (e.kind().equals("copy")) {
-                    copyStart = e.startNanos();
-                    batchRows += e.count();
-                }
-            }
-            if (current != null && batchRows > 0) {
-                batches.add(new Batch(start, copyStart, end, copied + 1, copied + batchRows, current));
-            }
-            return batches;
-        }
-
-        /** Rows copied by the first commit that reaches {@code n} rows, and seconds from start to that commit. */
-        double[] firstRows(long n) {
-            for (Batch batch : batches()) {
-                if (batch.lastKey() >= n) {
-                    return new double[] {batch.lastKey(), (batch.endNanos() - startNanos) / 1e9};
-                }
-            }
-            return new double[] {rows(), copySeconds()};
-        }
-
-        double firstRowsRate(long n) {
-            double[] first = firstRows(n);
-            return first[0] / first[1];
-        }
-
-        /** Whether an update of row {@code id} during [from, to] met one of the batches between its copy and its commit. */
-        static boolean metBatch(List<Batch> batches, long id, long from, long to) {
-            for (Batch batch : batches) {
-                if (id >= batch.firstKey() && id <= batch.lastKey() && from < batch.endNanos() && to > batch.copyStartNanos()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void print(boolean detailed) {
-            List<Batch> batches = batches();
-            double[] first = firstRows(FLAT_ROWS);
-            System.out.printf("  %s: %,d rows in %.2f s = %,.0f rows/s (state row: started %s, finished %s); first %,.0f rows "
-                            + "%,.0f rows/s; verification %,d rows in %.2f s (%,.0f rows/s, %s); %d batches%n",
-                    id, rows(), copySeconds(), rate(), progress.startedAt(), progress.finishedAt(), first[0], first[0] / first[1],
-                    verification.rowsChecked(), verifySeconds(), verification.rowsChecked() / verifySeconds(), verification.status(),
-                    batches.size());
-            if (!detailed) {
-                return;
-            }
-            System.out.println("  per batch (ms): borrow+lease+state+lock_timeout | window | copy | checkpoint | commit | total ; rows");
-            long previousEnd = startNanos;
-            for (int i = 0; i < batches.size(); i++) {
-                Batch b = batches.get(i);
-                long overhead = b.nanos("borrow") + b.nanos("lease") + b.nanos("state") + b.nanos("lock_timeout")
-                        + b.nanos("mark_running") + b.nanos("estimate") + b.nanos("other");
-                System.out.printf("   #%-3d %7.1f | %6.1f | %7.1f | %5.1f | %6.1f | %7.1f ; %,7d rows  (gap before %.1f ms)%n",
-                        i + 1, overhead / 1e6, b.nanos("window") / 1e6, b.nanos("copy") / 1e6, b.nanos("checkpoint") / 1e6,
-                        b.nanos("commit") / 1e6, (b.endNanos() - b.startNanos()) / 1e6, b.rows(), (b.startNanos() - previousEnd) / 1e6);
-                previousEnd = b.endNanos();
-            }
-            Map<String, long[]> byKind = new LinkedHashMap<>();
-            for (StatementTimer.Event e : events) {
-                long[] acc = byKind.computeIfAbsent((e.verifying() ? "verify:" : "") + e.kind(), k -> new long[2]);
-                acc[0]++;
-                acc[1] += e.nanos();
-            }
-            System.out.println("  JDBC time of the backfill thread by call (count, total ms):");
-            byKind.forEach((kind, acc) -> System.out.printf("    %-22s %6d %10.1f%n", kind, acc[0], acc[1] / 1e6));
-        }
     }
 
     private static BackfillSettings settings(String overrides) {
@@ -534,22 +276,6 @@ public final class BackfillBenchmark {
         System.out.printf("  %s: %,d updates in %.1f s (%.0f/s), p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms, >100 ms: %d, errors %d%n",
                 label, r.count(), r.seconds(), r.opsPerSecond(), r.percentileMillis(0.50), r.percentileMillis(0.99),
                 r.percentileMillis(0.999), r.maxMillis(), r.countOver(100), r.errors());
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        java.util.Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static double median(List<Rep> reps, ToDoubleFunction<Rep> f) {
-        return median(reps.stream().mapToDouble(f).toArray());
-    }
-
-    /** "median | min–max" over the repetitions. */
-    private static String cells(List<Rep> reps, ToDoubleFunction<Rep> f) {
-        return String.format("%,.0f | %,.0f–%,.0f", median(reps, f), reps.stream().mapToDouble(f).min().orElse(Double.NaN),
-                reps.stream().mapToDouble(f).max().orElse(Double.NaN));
     }
 
     private static String dName(Config config) {
@@ -601,17 +327,17 @@ public final class BackfillBenchmark {
         System.out.printf("## Copy rate, %,d rows%n%n", rows);
         System.out.println("| variant | rows/s (median) | range | vs (b) | vs (a) |");
         System.out.println("|---|---:|---:|---:|---:|");
-        System.out.printf("| (a) single `UPDATE t SET new = old` (locks every row until it ends) | %s | %.2f | 1.00 |%n", cells(reps, rateA), mA / mB);
-        System.out.printf("| (b) plpgsql keyset loop, 10,000 rows/batch, COMMIT each | %s | 1.00 | %.2f |%n", cells(reps, rateB), mB / mA);
+        System.out.printf("| (a) single `UPDATE t SET new = old` (locks every row until it ends) | %s | %.2f | 1.00 |%n", cells(reps, rateA, "%,.0f"), mA / mB);
+        System.out.printf("| (b) plpgsql keyset loop, 10,000 rows/batch, COMMIT each | %s | 1.00 | %.2f |%n", cells(reps, rateB, "%,.0f"), mB / mA);
         for (Config config : configs) {
             String n = config.name();
             ToDoubleFunction<Rep> c = r -> r.runs().get(n).c().rate();
             ToDoubleFunction<Rep> d = r -> r.runs().get(n).d().rate();
             ToDoubleFunction<Rep> v = r -> r.runs().get(n).c().verification().rowsChecked() / r.runs().get(n).c().verifySeconds();
             System.out.printf("| (%s) expand-contract backfill, %s: copy until COMPLETED | %s | **%.2f** | %.2f |%n", n, config.label(),
-                    cells(reps, c), median(reps, c) / mB, median(reps, c) / mA);
-            System.out.printf("| (%s) its verification, timed apart (not in the copy rate) | %s | | |%n", n, cells(reps, v));
-            System.out.printf("| (%s) the same backfill under the write load | %s | %.2f | %.2f |%n", dName(config), cells(reps, d),
+                    cells(reps, c, "%,.0f"), median(reps, c) / mB, median(reps, c) / mA);
+            System.out.printf("| (%s) its verification, timed apart (not in the copy rate) | %s | | |%n", n, cells(reps, v, "%,.0f"));
+            System.out.printf("| (%s) the same backfill under the write load | %s | %.2f | %.2f |%n", dName(config), cells(reps, d, "%,.0f"),
                     median(reps, d) / mB, median(reps, d) / mA);
         }
         for (Config config : configs) {
@@ -633,10 +359,10 @@ public final class BackfillBenchmark {
             ToDoubleFunction<Rep> first = r -> r.runs().get(n).c().firstRowsRate(FLAT_ROWS);
             ToDoubleFunction<Rep> small = r -> r.runs().get(n).small().rate();
             System.out.printf("| (%s) first %,d rows of the %,d-row run, incl. start-up | %s | **%.2f** |%n", n, FLAT_ROWS, rows,
-                    cells(reps, first), median(reps, first) / median(reps, c));
-            System.out.printf("| (%s) separate %,d-row table, whole run | %s | **%.2f** |%n", n, smallRows, cells(reps, small),
+                    cells(reps, first, "%,.0f"), median(reps, first) / median(reps, c));
+            System.out.printf("| (%s) separate %,d-row table, whole run | %s | **%.2f** |%n", n, smallRows, cells(reps, small, "%,.0f"),
                     median(reps, small) / median(reps, c));
-            System.out.printf("| (%s) whole %,d-row run | %s | 1.00 |%n", n, rows, cells(reps, c));
+            System.out.printf("| (%s) whole %,d-row run | %s | 1.00 |%n", n, rows, cells(reps, c, "%,.0f"));
         }
         System.out.println();
 
@@ -750,29 +476,7 @@ public final class BackfillBenchmark {
     // ------------------------------------------------------------------ helpers
 
     private void describeMachine() {
-        machine.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        machine.put("cpu", Runtime.getRuntime().availableProcessors() + " x " + firstLine("/proc/cpuinfo", "model name"));
-        machine.put("memory", firstLine("/proc/meminfo", "MemTotal"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        machine.put("load average at the start", loadAverage());
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            machine.put("postgresql", scalar(c, "select version()"));
-            StringBuilder settings = new StringBuilder();
-            try (ResultSet rs = s.executeQuery("select name, setting, unit from pg_settings where name in ('shared_buffers', "
-                    + "'work_mem', 'maintenance_work_mem', 'effective_cache_size', 'max_wal_size', 'checkpoint_timeout', "
-                    + "'synchronous_commit', 'fsync', 'full_page_writes', 'wal_compression', 'autovacuum', 'jit') order by name")) {
-                while (rs.next()) {
-                    settings.append(settings.isEmpty() ? "" : ", ").append(rs.getString(1)).append('=').append(rs.getString(2))
-                            .append(rs.getString(3) == null ? "" : " (" + rs.getString(3) + ")");
-                }
-            }
-            machine.put("postgresql settings", settings.toString());
-            machine.put("shared_buffers", scalar(c, "show shared_buffers"));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot reach PostgreSQL at " + url + " as " + user + ": " + e.getMessage(), e);
-        }
-        machine.put("jdbc", runUrl + " (loopback), a database of its own");
+        machine.putAll(db.describeMachine());
         if (System.getProperty("bench.loadSynchronousCommit") != null) {
             machine.put("DIAGNOSTIC", "the load runs with synchronous_commit = " + System.getProperty("bench.loadSynchronousCommit"));
         }
@@ -780,59 +484,10 @@ public final class BackfillBenchmark {
         machine.forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
     }
 
-    private static String firstLine(String file, String prefix) {
-        try {
-            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static void step(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "%tT %s%n", System.currentTimeMillis(), String.format(format, args));
-    }
-
-    private static double timed(Connection sql, String statement) throws SQLException {
-        long start = System.nanoTime();
-        execute(sql, statement);
-        return (System.nanoTime() - start) / 1e9;
-    }
-
     private static void check(Connection sql, String table) throws SQLException {
         String differing = scalar(sql, "select count(*) from " + table + " where new_value is distinct from old_value");
         if (!"0".equals(differing)) {
             throw new IllegalStateException(table + ": " + differing + " rows were not copied");
-        }
-    }
-
-    private static String scalar(Connection sql, String query) throws SQLException {
-        try (Statement s = sql.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static void execute(Connection sql, String... statements) throws SQLException {
-        try (Statement s = sql.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
-    }
-
-    private void execute(String jdbcUrl, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-            c.setAutoCommit(true);
-            execute(c, statements);
         }
     }
 }

@@ -92,6 +92,9 @@ final class StatementTimer {
         if (s.startsWith("update " + table + " ")) {
             return "copy";
         }
+        if (s.startsWith("select ") && !s.startsWith("select count(") && s.contains(" from " + table + " where")) {
+            return "read"; // the Java converter path reads its window (and the Java verification its rows)
+        }
         if (s.startsWith("select count(*) from " + table + " where")) {
             return "verify_count";
         }
