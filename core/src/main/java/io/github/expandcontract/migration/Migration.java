@@ -113,6 +113,16 @@ public record Migration(
         return identity() || !backfillSql.isBlank();
     }
 
+    /**
+     * Whether the verification may compare in SQL: only where no Java conversion exists to check
+     * against (identity without {@code backfillSql}, or {@code @FillNulls}). A {@code backfillSql}
+     * is checked through the converter, so an expression that disagrees with it fails the
+     * verification instead of agreeing with itself.
+     */
+    public boolean verifiesInSql() {
+        return identity() && backfillSql.isBlank();
+    }
+
     /** The SQL expression giving the new column's value from a row: the old column or {@code backfillSql}. */
     public String newValueSql() {
         return backfillSql.isBlank() ? oldColumn : "(" + backfillSql + ")";

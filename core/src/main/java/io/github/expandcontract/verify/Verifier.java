@@ -18,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compares every row's new column with the converted old value, in keyset chunks: in SQL where
- * the conversion is SQL (identity or {@code backfillSql}), through the Java converter otherwise.
+ * Compares every row's new column with the converted old value, in keyset chunks: in SQL for an
+ * identity migration, through the Java converter otherwise, also where the backfill copied with
+ * {@code backfillSql} (the converter is what dual writes use, so it is what the copy must match).
  * For a {@code @FillNulls} migration a mismatch is a row whose column is still NULL.
  * Records rows checked, the mismatch count and a sample of mismatching ids.
  */
@@ -72,7 +73,7 @@ public final class Verifier {
                 if (window.rows() == 0) {
                     break;
                 }
-                long found = migration.convertsInSql()
+                long found = migration.verifiesInSql()
                         ? mismatchesInSql(c, keyset, after, window, sample)
                         : mismatchesInJava(c, keyset, after, window, sample);
                 if (found > 0) {
