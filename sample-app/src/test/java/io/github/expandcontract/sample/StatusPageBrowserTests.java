@@ -50,7 +50,7 @@ class StatusPageBrowserTests {
                 assertThat(section).contains("phase backfill").contains("all 1 instance(s) in backfill")
                         .contains("<th colspan=\"2\">Backfill</th>").contains("rows/s").contains("ETA")
                         .contains("<th colspan=\"2\">Verification</th>").contains("(this one)")
-                        .contains("next: read-new not yet, contract not yet");
+                        .contains("next: read-new not yet \u2014 read-new-verified: phase read-new reads the new column");
                 Matcher bar = Pattern.compile("class=\"bar\"[^>]*aria-valuenow=\"([0-9.]+)\".*?style=\"width: ?([0-9.]+)%").matcher(section);
                 assertThat(bar.find()).as("a progress bar in %s", section).isTrue();
                 assertThat(Double.parseDouble(bar.group(1))).isGreaterThan(0).isLessThanOrEqualTo(100).isEqualTo(Double.parseDouble(bar.group(2)));

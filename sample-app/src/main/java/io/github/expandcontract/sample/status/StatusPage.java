@@ -1,12 +1,14 @@
 package io.github.expandcontract.sample.status;
 
 import io.github.expandcontract.actuate.MigrationReport;
+import io.github.expandcontract.phase.Phase;
 import io.github.expandcontract.sample.traffic.TrafficStatsSource;
 import io.github.expandcontract.sample.traffic.TrafficStats;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +75,8 @@ final class StatusPage {
                 .append(esc(m.newColumn())).append("</div>");
         Verdict verdict = verdict(m);
         html.append("<div class=\"verdict ").append(verdict.tone()).append("\">").append(esc(verdict.text())).append("</div>");
-        html.append("<div class=\"cols next\">").append(esc(nextSteps(m))).append("</div>");
+        html.append("<div class=\"cols next\" title=\"").append(esc(m.fleet().reason() == null ? "" : m.fleet().reason())).append("\">")
+                .append(esc(nextSteps(m))).append("</div>");
 
         double percent = Math.max(0, Math.min(100, backfill.percent()));
         html.append("<div class=\"bar\" role=\"progressbar\" aria-valuenow=\"").append(fmt1(percent))
@@ -145,12 +148,30 @@ final class StatusPage {
         return new Verdict(fleet + " \u2014 " + state, tone);
     }
 
-    /** What the rolling-deploy rules allow next, from the library's own decision (the endpoint's {@code fleet}). */
+    /**
+     * What the rolling-deploy rules allow for the phase after the fleet's furthest one (read-new while
+     * the fleet is before it, then contract), from the library's own decision (the endpoint's {@code fleet}),
+     * with the refusing rule's message cut short; the page shows the whole reason on hover.
+     */
     static String nextSteps(MigrationReport m) {
-        MigrationReport.Fleet fleet = m.fleet();
-        String text = "next: read-new " + (fleet.readNewAllowed() ? "allowed" : "not yet") + ", contract "
-                + (fleet.contractAllowed() ? "allowed" : "not yet");
-        return fleet.reason() == null ? text : text + " \u2014 " + fleet.reason();
+        int furthest = m.instances().stream().mapToInt(i -> Phase.parse(i.phase()).ordinal()).max()
+                .orElse(Phase.parse(m.phase()).ordinal());
+        if (furthest >= Phase.CONTRACT.ordinal()) {
+            return "contract reached";
+        }
+        boolean readNewNext = furthest < Phase.READ_NEW.ordinal();
+        String next = readNewNext ? "read-new" : "contract";
+        boolean allowed = readNewNext ? m.fleet().readNewAllowed() : m.fleet().contractAllowed();
+        if (allowed) {
+            return "next: " + next + " allowed";
+        }
+        String why = m.fleet().reason() == null ? "" : Arrays.stream(m.fleet().reason().split(" \\| "))
+                .filter(part -> part.startsWith(next + ": ")).map(part -> part.substring(next.length() + 2)).findFirst().orElse("");
+        return "next: " + next + " not yet" + (why.isEmpty() ? "" : " \u2014 " + abbreviate(why, 160));
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "\u2026";
     }
 
     private static void traffic(StringBuilder html, TrafficStatsSource.Reading reading) {
