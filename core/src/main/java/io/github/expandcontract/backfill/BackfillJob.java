@@ -144,11 +144,41 @@ final class BackfillJob implements Runnable {
                 }
                 sleep = fail(e);
             }
-            if (sleep > 0 && !sleepQuietly(sleep)) {
+            if (sleep > 0 && !waitKeepingLease(sleep)) {
                 break;
             }
         }
         release();
+    }
+
+    /**
+     * Waits between batches. A holder's wait longer than a third of the lease (a long
+     * pause-between-batches, or a low max-rows-per-second after a large batch) is cut into pieces with
+     * the lease renewed after each, so that a standby never takes over a runner that is only resting.
+     *
+     * @return false when interrupted (shutdown)
+     */
+    private boolean waitKeepingLease(long millis) {
+        long piece = settings.leaseDuration().toMillis() / 3;
+        long left = millis;
+        while (holding && left > piece) {
+            if (!sleepQuietly(piece)) {
+                return false;
+            }
+            left -= piece;
+            if (stopped) {
+                return true;
+            }
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                if (!repository.tryAcquireLease(c, migration.id(), owner, settings.leaseDuration())) {
+                    return true; // lost after all: the next turn stands by
+                }
+            } catch (SQLException e) {
+                return true; // the next turn retries and reports
+            }
+        }
+        return left <= 0 || sleepQuietly(left);
     }
 
     static boolean isTransient(SQLException e) {
@@ -314,7 +344,7 @@ final class BackfillJob implements Runnable {
         observer.backfillBatch(migration.id(), result.scanned(), took);
         sizer.next(window.rows(), took);
         logProgress(state.rowsProcessed() + result.scanned(), state.rowsTotal());
-        // a rest never outlasts a third of the lease: a slow batch must not cost this runner its lease
+        // a rest never outlasts a third of the lease (a yielding rest needs no renewal: it is short by design)
         long rest = yielding ? Math.min(TrafficMonitor.restMillis(took.toNanos(), settings.trafficDutyCycle()),
                 settings.leaseDuration().toMillis() / 3) : 0;
         return Math.max(Math.max(throttle.delayMillisAfter(window.rows()), settings.pauseBetweenBatches().toMillis()), rest);

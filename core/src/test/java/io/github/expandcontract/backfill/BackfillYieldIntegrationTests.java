@@ -142,4 +142,30 @@ class BackfillYieldIntegrationTests {
         List<String> messages = backfillUnderTraffic(20_000, BackfillSettings.DEFAULTS.withTrafficYield(Duration.ofMillis(10), 1));
         assertThat(messages).noneMatch(m -> m.contains("yield"));
     }
+
+    /**
+     * A pause between batches longer than the lease (2.5 s against 1 s) is no reason to lose it: the
+     * runner renews the lease while it waits, so a standby never takes over a runner that only rests.
+     */
+    @Test
+    void aPauseLongerThanTheLeaseKeepsTheLease() throws Exception {
+        MigrationCatalog catalog = parcels(1_500);
+        BackfillSettings settings = new BackfillSettings(500, 500, 500, Duration.ofMillis(500), 0, Duration.ofMillis(2_500),
+                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5)).withTrafficYield(Duration.ofMillis(10), 1);
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        try (BackfillCoordinator a = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "runner-a");
+             BackfillCoordinator b = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "standby-b")) {
+            a.start();
+            await("runner-a holds the lease", () -> "runner-a".equals(a.progress(PARCELS).leaseOwner()), Duration.ofSeconds(10));
+            b.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (a.progress(PARCELS).status() != BackfillStatus.COMPLETED) {
+                owners.add(String.valueOf(a.progress(PARCELS).leaseOwner()));
+                assertThat(System.nanoTime()).as("backfill COMPLETED within 60 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        assertThat(owners).as("lease owners while it copied, three batches 2.5 s apart").containsExactly("runner-a");
+        assertThat(count(db, "parcels", "tracking_label is distinct from label")).isZero();
+    }
 }
