@@ -108,6 +108,7 @@ class H2DefaultProfileTests {
         assertThat(page.body()).contains("id=\"migration-customer-email\"").contains("id=\"migration-customer-credit-limit\"")
                 .contains("customers: credit_limit_cents &rarr; credit_limit")
                 .contains("all 1 instance(s) in dual-write").contains("backfill not started")
+                .contains("next: backfill, one rolling deploy")
                 .contains("no traffic generator");
     }
 

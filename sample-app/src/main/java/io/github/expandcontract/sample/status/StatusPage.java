@@ -149,15 +149,19 @@ final class StatusPage {
     }
 
     /**
-     * What the rolling-deploy rules allow for the phase after the fleet's furthest one (read-new while
-     * the fleet is before it, then contract), from the library's own decision (the endpoint's {@code fleet}),
-     * with the refusing rule's message cut short; the page shows the whole reason on hover.
+     * The fleet's next phase; for read-new and contract, whether the rolling-deploy rules allow it,
+     * from the library's own decision (the endpoint's {@code fleet}), with the refusing rule's
+     * message cut short; the page shows the whole reason on hover.
      */
     static String nextSteps(MigrationReport m) {
         int furthest = m.instances().stream().mapToInt(i -> Phase.parse(i.phase()).ordinal()).max()
                 .orElse(Phase.parse(m.phase()).ordinal());
         if (furthest >= Phase.CONTRACT.ordinal()) {
             return "contract reached";
+        }
+        if (furthest < Phase.BACKFILL.ordinal()) {
+            // the rules gate read-new and contract only; these steps need the previous one on every instance
+            return "next: " + Phase.values()[furthest + 1].configName() + ", one rolling deploy";
         }
         boolean readNewNext = furthest < Phase.READ_NEW.ordinal();
         String next = readNewNext ? "read-new" : "contract";
