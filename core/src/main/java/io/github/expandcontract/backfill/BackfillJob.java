@@ -5,6 +5,7 @@ import io.github.expandcontract.migration.Direction;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.observe.MigrationObserver;
 import io.github.expandcontract.verify.VerificationRepository;
+import io.github.expandcontract.verify.VerificationResult;
 import io.github.expandcontract.verify.VerificationStatus;
 import io.github.expandcontract.verify.Verifier;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -124,7 +126,17 @@ final class BackfillJob implements Runnable {
                 if (verificationDue) {
                     // outside step(): the verification takes its own connection, never two at once
                     verificationDue = false;
-                    verifyUnderLease();
+                    try {
+                        verifyUnderLease();
+                    } catch (SQLException e) {
+                        if (stopped || isTransient(e)) {
+                            verificationDue = true; // verified again after the back-off below, not left RUNNING
+                            throw e;
+                        }
+                        verificationFailed(e);
+                    } catch (RuntimeException e) {
+                        verificationFailed(e);
+                    }
                 }
             } catch (SQLException e) {
                 if (stopped) {
@@ -202,6 +214,25 @@ final class BackfillJob implements Runnable {
             log.error("expand-contract migration '{}': could not record the failure: {}", migration.id(), recordFailure.toString());
         }
         return idle();
+    }
+
+    /**
+     * A verification that could not run ends FAILED (0 mismatches; the error is in the log), so that
+     * read-new stays refused and the health goes DOWN, instead of staying RUNNING. The backfill itself
+     * stays COMPLETED: its copy is not in question, only the check.
+     */
+    private void verificationFailed(Exception e) {
+        log.error("expand-contract migration '{}': the verification could not run: {}. The backfill stays COMPLETED; "
+                + "fix the cause, then verify again (POST {\"action\": \"verify\"}).", migration.id(), e.toString(), e);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            VerificationResult started = verifications.load(c, migration.id());
+            verifications.save(c, new VerificationResult(migration.id(), VerificationStatus.FAILED, started.rowsChecked(), 0, List.of(),
+                    started.startedAt(), Instant.now()));
+        } catch (SQLException recordFailure) {
+            log.error("expand-contract migration '{}': could not record the failed verification: {}", migration.id(),
+                    recordFailure.toString());
+        }
     }
 
     /** How often an idle job looks again: for operator requests, and to take over an expired lease in time. */
