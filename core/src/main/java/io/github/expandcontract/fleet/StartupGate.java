@@ -61,8 +61,8 @@ public final class StartupGate {
         try {
             for (Migration m : byId.values()) {
                 MigrationState current = state.lock(c, m.id());
-                check(c, m, current);
-                register(c, m, current);
+                boolean backFromContractForced = check(c, m, current);
+                register(c, m, current, backFromContractForced);
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -73,7 +73,8 @@ public final class StartupGate {
         }
     }
 
-    private void check(Connection c, Migration m, MigrationState current) throws SQLException {
+    /** @return whether force-phase overrode the back-from-contract rule (then the contract marker must stay) */
+    private boolean check(Connection c, Migration m, MigrationState current) throws SQLException {
         RolloutSettings rollout = fleet.rolloutOf(m.id());
         FleetSnapshot snapshot = FleetSnapshot.read(c, current, fleet.instanceId(), fleet.heartbeat().timeout());
         List<PhaseGate.Refusal> refusals = PhaseGate.check(m, m.phase(), rollout, snapshot, fleet.heartbeat().timeout());
@@ -83,7 +84,7 @@ public final class StartupGate {
             if (rollout.forcePhase()) {
                 overrides.record(c, m.id(), fleet.instanceId(), host, m.phase(), "nothing");
             }
-            return;
+            return false;
         }
         String problems = refusals.stream().map(PhaseGate.Refusal::problem).collect(Collectors.joining(" Also: "));
         if (!rollout.forcePhase()) {
@@ -96,19 +97,25 @@ public final class StartupGate {
                         + "rolling-deploy rules refuse it; overridden: {}. Recorded in {}.", m.id(), fleet.instanceId(), host,
                 System.getProperty("user.name"), m.phase().configName(), overridden, MigrationStateStore.OVERRIDE_TABLE);
         overrides.record(c, m.id(), fleet.instanceId(), host, m.phase(), overridden);
+        return refusals.stream().anyMatch(r -> r.rule() == PhaseGate.Rule.BACK_FROM_CONTRACT);
     }
 
-    private void register(Connection c, Migration m, MigrationState current) throws SQLException {
+    private void register(Connection c, Migration m, MigrationState current, boolean backFromContractForced) throws SQLException {
         instances.register(c, fleet.instanceId(), m.id(), m.phase(), host);
         if (m.phase() == Phase.CONTRACT && current.contractReachedAt() == null) {
             // a fresh point of no return: an earlier reverse backfill says nothing about the data written from now on
             forgetReverse(c, m.id());
         }
-        if (current.contractReachedAt() != null && !m.phase().readsNew()) {
+        if (backFromContractForced) {
+            // an emergency start says nothing about the data: every other instance still meets the rule
+            log.error("expand-contract migration '{}': phase {} after contract only by force-phase; the contract marker "
+                    + "(reached {}) stays, so no other instance may follow without a reverse backfill", m.id(),
+                    m.phase().configName(), current.contractReachedAt());
+        } else if (current.contractReachedAt() != null && !m.phase().readsNew()) {
             log.warn("expand-contract migration '{}': phase {} after contract, allowed by a passed reverse backfill; the "
                     + "contract marker (reached {}) is cleared", m.id(), m.phase().configName(), current.contractReachedAt());
         }
-        state.recordStart(c, m.id(), m.phase());
+        state.recordStart(c, m.id(), m.phase(), !backFromContractForced);
     }
 
     private static void forgetReverse(Connection c, String id) throws SQLException {

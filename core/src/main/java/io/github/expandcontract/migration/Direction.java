@@ -44,8 +44,10 @@ public enum Direction {
             return m;
         }
         ColumnConverter<Object, Object> converter = m.identity() ? m.converter() : new Inverted(m.converter());
+        // the value mappings swap with the columns: Hibernate's own, so enums, Instant and AttributeConverters work both ways
         return new Migration(stateId(m.id()), m.phase(), m.entityNames(), m.entity(), m.newProperty(), m.oldProperty(), m.table(),
-                m.newColumn(), m.oldColumn(), converter, "", m.idColumn(), m.idType(), m.newType(), m.oldType());
+                m.newColumn(), m.oldColumn(), converter, "", m.idColumn(), m.idType(), m.newType(), m.oldType(),
+                m.newValues(), m.oldValues(), m.kind(), m.fillValue(), m.fillJdbcValue());
     }
 
     private record Inverted(ColumnConverter<Object, Object> converter) implements ColumnConverter<Object, Object> {

@@ -275,12 +275,22 @@ public final class MigrationStateStore {
      * contract marker and records when.
      */
     public void recordStart(Connection connection, String migrationId, Phase phase) throws SQLException {
+        recordStart(connection, migrationId, phase, true);
+    }
+
+    /**
+     * @param mayClearContract false for a start that only force-phase let past the back-from-contract
+     *                         rule: the contract marker stays, for every other instance
+     */
+    public void recordStart(Connection connection, String migrationId, Phase phase, boolean mayClearContract) throws SQLException {
         String assignments = switch (phase) {
             case CONTRACT -> "contract_reached_at = coalesce(contract_reached_at, current_timestamp)";
             case READ_NEW -> "read_new_reached_at = coalesce(read_new_reached_at, current_timestamp)";
-            default -> "read_new_reached_at = null, "
+            default -> mayClearContract
+                    ? "read_new_reached_at = null, "
                     + "reversed_at = case when contract_reached_at is null then reversed_at else current_timestamp end, "
-                    + "contract_reached_at = null";
+                    + "contract_reached_at = null"
+                    : "read_new_reached_at = null";
         };
         ensureRow(connection, migrationId, phase);
         try (PreparedStatement update = connection.prepareStatement("update " + TABLE

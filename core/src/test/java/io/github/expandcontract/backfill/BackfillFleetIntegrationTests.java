@@ -3,6 +3,7 @@ package io.github.expandcontract.backfill;
 import io.github.expandcontract.DualWrite;
 import io.github.expandcontract.config.ExpandContractSettings;
 import io.github.expandcontract.convert.CentsToAmountConverter;
+import io.github.expandcontract.convert.StringToEnumConverter;
 import io.github.expandcontract.fleet.HeartbeatSettings;
 import io.github.expandcontract.fleet.InstanceRegistry;
 import io.github.expandcontract.fleet.RolloutSettings;
@@ -16,6 +17,8 @@ import io.github.expandcontract.verify.VerificationResult;
 import io.github.expandcontract.verify.VerificationStatus;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.Session;
@@ -73,6 +76,20 @@ class BackfillFleetIntegrationTests {
         BigDecimal amount;
     }
 
+    enum Level { LOW, MEDIUM, HIGH }
+
+    /** A String -> enum change: the reverse copy reads the enum column with Hibernate's mapping, not plain JDBC. */
+    @Entity(name = "Ticket")
+    @Table(name = "tickets")
+    public static class Ticket {
+        static final String MIGRATION = "ticket-level";
+        @Id Long id;
+        @Column(name = "level_text") String levelText;
+        @Enumerated(EnumType.STRING) @Column(name = "level")
+        @DualWrite(migration = MIGRATION, from = "levelText", converter = StringToEnumConverter.class)
+        Level level;
+    }
+
     PostgresTestDatabase db;
     final List<AutoCloseable> open = new ArrayList<>();
 
@@ -82,7 +99,9 @@ class BackfillFleetIntegrationTests {
         db.execute("create table listings (id bigint primary key, title varchar(100), headline varchar(100))",
                 "insert into listings select g, 'title ' || g, null from generate_series(1, " + ROWS + ") g",
                 "create table bills (id bigint primary key, amount_cents bigint, amount numeric(12, 2))",
-                "insert into bills select g, g * 100 + 1, null from generate_series(1, " + ROWS + ") g");
+                "insert into bills select g, g * 100 + 1, null from generate_series(1, " + ROWS + ") g",
+                "create table tickets (id bigint primary key, level_text varchar(20), level varchar(20))",
+                "insert into tickets select g, (array['LOW', 'MEDIUM', 'HIGH'])[g % 3 + 1], null from generate_series(1, " + ROWS + ") g");
     }
 
     @AfterEach
@@ -178,6 +197,17 @@ class BackfillFleetIntegrationTests {
                 "amount_cents is distinct from (amount * 100)::bigint",
                 (s, id) -> s.find(Bill.class, id).amount = new BigDecimal("7.77").add(BigDecimal.valueOf(id)),
                 (s, id) -> s.find(Bill.class, id).amount = BigDecimal.valueOf(ThreadLocalRandom.current().nextLong(100_000), 2)));
+    }
+
+    @Test
+    void reverseBackfillOfAnEnumColumnReadsItAsTheEntityMapsIt() throws Exception {
+        db.execute("update tickets set level = level_text");
+        reverseAfterContract(new ReverseCase(Ticket.MIGRATION, Ticket.class, "tickets", "level_text is distinct from level",
+                (s, id) -> {
+                    Ticket ticket = s.find(Ticket.class, id);
+                    ticket.level = Level.values()[(ticket.level.ordinal() + 1) % 3]; // always a different level
+                },
+                (s, id) -> s.find(Ticket.class, id).level = Level.values()[ThreadLocalRandom.current().nextInt(3)]));
     }
 
     /**

@@ -221,6 +221,20 @@ class RollingDeployRulesIntegrationTests {
                 + "backfill has passed its verification (reverse verification: NOT_RUN)");
     }
 
+    /** An emergency start past contract is one instance's override: the marker stays, the next unforced start is refused. */
+    @Test
+    void aForcedStartAfterContractLeavesThePointOfNoReturnInPlace() throws Exception {
+        verifiedNow();
+        start(Phase.READ_NEW);
+        SessionFactory contract = start(Phase.CONTRACT, RolloutSettings.DEFAULTS.withBakeIn(Duration.ZERO));
+        stop(contract);
+        SessionFactory forced = start(Phase.READ_NEW, RolloutSettings.DEFAULTS.withForcePhase(true));
+        stop(forced);
+        start(Phase.BACKFILL, RolloutSettings.DEFAULTS.withForcePhase(true));
+        assertThat(contractReached()).as("the contract marker after two forced starts").isTrue();
+        assertThatThrownBy(() -> start(Phase.BACKFILL)).hasMessageContaining("Going back from contract is refused");
+    }
+
     private List<String> live() {
         List<String> phases = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
