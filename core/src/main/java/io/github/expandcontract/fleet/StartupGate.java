@@ -14,9 +14,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -48,9 +50,12 @@ public final class StartupGate {
      * Checks, registers and records every migration; the state tables must exist. Leaves the
      * connection in auto-commit.
      *
+     * @return the migrations this instance runs in read-new although they reached contract (a reverse
+     *         backfill's way back): its loads must not fall back to the stale old column
      * @throws MigrationConfigurationException when a rule refuses a phase (nothing is recorded then)
      */
-    public void run(Connection c, List<Migration> migrations) throws SQLException {
+    public Set<String> run(Connection c, List<Migration> migrations) throws SQLException {
+        Set<String> readNewPastContract = new HashSet<>();
         for (Migration m : migrations) {
             state.ensureRow(c, m.id(), m.phase());
         }
@@ -63,6 +68,11 @@ public final class StartupGate {
                 MigrationState current = state.lock(c, m.id());
                 boolean backFromContractForced = check(c, m, current);
                 register(c, m, current, backFromContractForced);
+                if (m.phase() == Phase.READ_NEW && current.contractReachedAt() != null) {
+                    log.warn("expand-contract migration '{}': read-new after contract (reached {}): loads read the new column "
+                            + "only, never the stale old one, until a reverse backfill has passed", m.id(), current.contractReachedAt());
+                    readNewPastContract.add(m.id());
+                }
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -71,6 +81,7 @@ public final class StartupGate {
         } finally {
             c.setAutoCommit(true);
         }
+        return readNewPastContract;
     }
 
     /** @return whether force-phase overrode the back-from-contract rule (then the contract marker must stay) */

@@ -78,13 +78,14 @@ final class DualWriteEventListener implements PreLoadEventListener, FlushEntityE
                 state[pair.newIndex] = pair.toNewForLoad(oldValue, event.getId());
             } else if (newValue != null) {
                 state[pair.oldIndex] = pair.toOld(newValue, event.getId());
-            } else if (pair.migration.phase().fallsBackToOld()) {
+            } else if (pair.fallsBackToOld()) {
                 state[pair.newIndex] = pair.toNewForLoad(oldValue, event.getId());
                 if (oldValue != null) {
                     observer.fallbackRead(pair.migration.id());
                 }
             } else {
-                // contract reads new only: a NULL new column is NULL, whatever the stale old column holds
+                // contract (and read-new on the way back from it) reads new only: a NULL new column is NULL,
+                // whatever the stale old column holds
                 state[pair.oldIndex] = null;
             }
         }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -93,11 +94,11 @@ public final class ExpandContractIntegrator implements Integrator {
             public void sessionFactoryCreated(SessionFactory factory) {
                 // runs after Hibernate's own schema export (if any), so the schema check sees its tables
                 SessionFactoryImplementor sfi = factory.unwrap(SessionFactoryImplementor.class);
-                new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema()), settings.fleet())
-                        .run(openConnection(sfi));
+                Set<String> readNewPastContract = new SchemaCheck(migrations, new MigrationStateStore(settings.initializeSchema()),
+                        settings.fleet()).run(openConnection(sfi));
                 // before the listeners are armed, i.e. before any dual write
                 new ConverterRoundTripCheck(migrations, settings.roundTripSampleSize()).run(openConnection(sfi));
-                listener.bind(bindPersisters(sfi, migrations, settings, observer));
+                listener.bind(bindPersisters(sfi, migrations, settings, observer, readNewPastContract));
                 fillNulls.bind(sfi, migrations);
                 migrations.forEach(ExpandContractIntegrator::logSummary);
             }
@@ -143,7 +144,7 @@ public final class ExpandContractIntegrator implements Integrator {
 
     /** Resolves each migration's properties to state-array positions of every entity persister. */
     private static Map<EntityPersister, List<PropertyPair>> bindPersisters(SessionFactoryImplementor sfi, List<Migration> migrations,
-                                                                           ExpandContractSettings settings, MigrationObserver observer) {
+                                                                           ExpandContractSettings settings, MigrationObserver observer, Set<String> readNewPastContract) {
         Map<EntityPersister, List<PropertyPair>> pairs = new IdentityHashMap<>();
         for (Migration migration : migrations) {
             if (migration.fillsNulls()) {
@@ -159,7 +160,9 @@ public final class ExpandContractIntegrator implements Integrator {
                 int oldIndex = oldAttribute.getStateArrayPosition();
                 int newIndex = newAttribute.getStateArrayPosition();
                 pairs.computeIfAbsent(persister, p -> new ArrayList<>()).add(new PropertyPair(migration, oldIndex, newIndex,
-                        persister.getPropertyTypes()[oldIndex], persister.getPropertyTypes()[newIndex], warned, errors));
+                        persister.getPropertyTypes()[oldIndex], persister.getPropertyTypes()[newIndex], warned, errors,
+                        // read-new on the way back from contract: the old column is stale until the reverse copy ends
+                        migration.phase().fallsBackToOld() && !readNewPastContract.contains(migration.id())));
             }
         }
         return pairs;

@@ -25,9 +25,11 @@ final class PropertyPair {
     /** Shared by every persister of the migration, so the warning is logged once per migration. */
     private final AtomicBoolean conflictWarned;
     private final ConversionErrors conversionErrors;
+    private final boolean fallsBackToOld;
 
+    /** @param fallsBackToOld whether a load shows the old column's value where the new one is NULL (read-new, not past contract) */
     PropertyPair(Migration migration, int oldIndex, int newIndex, Type oldType, Type newType, AtomicBoolean conflictWarned,
-                 ConversionErrors conversionErrors) {
+                 ConversionErrors conversionErrors, boolean fallsBackToOld) {
         this.migration = migration;
         this.oldIndex = oldIndex;
         this.newIndex = newIndex;
@@ -35,6 +37,11 @@ final class PropertyPair {
         this.newType = newType;
         this.conflictWarned = conflictWarned;
         this.conversionErrors = conversionErrors;
+        this.fallsBackToOld = fallsBackToOld;
+    }
+
+    boolean fallsBackToOld() {
+        return fallsBackToOld;
     }
 
     /** Whether the migration's phase writes both columns (dual-write, backfill, read-new). */

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks each migration against the real database schema (JDBC metadata, not the mapping):
@@ -35,7 +36,8 @@ final class SchemaCheck {
         this.gate = new StartupGate(state, fleet);
     }
 
-    void run(ExpandContractIntegrator.ConnectionSupplier connections) {
+    /** @return the migrations in read-new past contract ({@link StartupGate#run}): no fallback to the old column */
+    Set<String> run(ExpandContractIntegrator.ConnectionSupplier connections) {
         Connection connection = null;
         Boolean autoCommit = null;
         try {
@@ -46,7 +48,7 @@ final class SchemaCheck {
                 check(connection, migration);
             }
             state.ensureSchema(connection);
-            gate.run(connection, migrations);
+            return gate.run(connection, migrations);
         } catch (SQLException e) {
             throw new HibernateException("expand-contract could not read the database schema to check its migrations: " + e, e);
         } finally {

@@ -235,6 +235,30 @@ class RollingDeployRulesIntegrationTests {
         assertThatThrownBy(() -> start(Phase.BACKFILL)).hasMessageContaining("Going back from contract is refused");
     }
 
+    /**
+     * On the way back from contract, read-new runs while the old column is still stale: a value cleared
+     * in contract must read as cleared, not as the old column's pre-contract value.
+     */
+    @Test
+    void readNewAfterContractDoesNotFallBackToTheStaleOldColumn() {
+        verifiedNow();
+        SessionFactory readNew = start(Phase.READ_NEW);
+        Long id = readNew.fromTransaction(s -> {
+            Customer customer = new Customer("Ada");
+            customer.email = "ada@example.org";
+            s.persist(customer);
+            return customer.id;
+        });
+        stop(readNew);
+        SessionFactory contract = start(Phase.CONTRACT, RolloutSettings.DEFAULTS.withBakeIn(Duration.ZERO));
+        contract.inTransaction(s -> s.find(Customer.class, id).emailAddress = null); // cleared; email keeps its old value
+        SessionFactory back = start(Phase.READ_NEW, RolloutSettings.DEFAULTS.withReverseBackfill(true));
+        Customer loaded = back.fromTransaction(s -> s.find(Customer.class, id));
+        assertThat(loaded.emailAddress).as("the new column, cleared in contract").isNull();
+        assertThat(loaded.email).isNull();
+        stop(contract);
+    }
+
     private List<String> live() {
         List<String> phases = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
