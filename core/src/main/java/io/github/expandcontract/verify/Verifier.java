@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,9 +59,10 @@ public final class Verifier {
     }
 
     public VerificationResult verify(Migration migration, ChunkListener listener) throws SQLException {
-        Instant started = Instant.now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
+            // the database's clock, like the fleet's leave times the read-new gate compares it with
+            Instant started = databaseNow(c);
             repository.save(c, new VerificationResult(migration.id(), VerificationStatus.RUNNING, 0, 0, List.of(), started, null));
             KeysetTable keyset = new KeysetTable(migration, KeysetTable.isPostgres(c));
             long checked = 0;
@@ -91,7 +93,7 @@ public final class Verifier {
             }
             VerificationResult result = new VerificationResult(migration.id(),
                     mismatches == 0 ? VerificationStatus.PASSED : VerificationStatus.FAILED,
-                    checked, mismatches, List.copyOf(sample), started, Instant.now());
+                    checked, mismatches, List.copyOf(sample), started, databaseNow(c));
             repository.save(c, result);
             if (result.status() == VerificationStatus.PASSED) {
                 log.info("expand-contract migration '{}': verification PASSED, {} rows checked, 0 mismatches", migration.id(), checked);
@@ -100,6 +102,14 @@ public final class Verifier {
                         + "Find what wrote them, then restart the backfill and verify again.", migration.id(), checked, mismatches, sample);
             }
             return result;
+        }
+    }
+
+    private static Instant databaseNow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(KeysetTable.SQL_MARKER + "select current_timestamp");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 
