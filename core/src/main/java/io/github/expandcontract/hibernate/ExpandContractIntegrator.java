@@ -1,6 +1,7 @@
 package io.github.expandcontract.hibernate;
 
 import io.github.expandcontract.config.ExpandContractSettings;
+import io.github.expandcontract.fleet.InstanceRepository;
 import io.github.expandcontract.fleet.StartupGate;
 import io.github.expandcontract.migration.Migration;
 import io.github.expandcontract.migration.MigrationCatalog;
@@ -28,7 +29,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires the engine into one Hibernate {@code SessionFactory}.
@@ -89,6 +94,7 @@ public final class ExpandContractIntegrator implements Integrator {
             registry.prependListeners(EventType.PRE_INSERT, fillNulls);
             registry.prependListeners(EventType.PRE_UPDATE, fillNulls);
         }
+        AtomicReference<ScheduledExecutorService> keepAlive = new AtomicReference<>();
         sessionFactory.addObserver(new SessionFactoryObserver() {
             @Override
             public void sessionFactoryCreated(SessionFactory factory) {
@@ -100,15 +106,53 @@ public final class ExpandContractIntegrator implements Integrator {
                 new ConverterRoundTripCheck(migrations, settings.roundTripSampleSize()).run(openConnection(sfi));
                 listener.bind(bindPersisters(sfi, migrations, settings, observer, readNewPastContract));
                 fillNulls.bind(sfi, migrations);
+                keepAlive.set(keepInFleet(sfi));
                 migrations.forEach(ExpandContractIntegrator::logSummary);
             }
 
             @Override
             public void sessionFactoryClosing(SessionFactory factory) {
                 // the start registered this instance in the fleet; an InstanceRegistry may have removed it already
+                ScheduledExecutorService heartbeat = keepAlive.getAndSet(null);
+                if (heartbeat != null) {
+                    heartbeat.shutdownNow();
+                }
                 leaveFleet(factory.unwrap(SessionFactoryImplementor.class));
             }
         });
+    }
+
+    /**
+     * Renews this instance's fleet entry, which the startup gate has just written, on the heartbeat
+     * interval until the SessionFactory closes. Without it the entry would age from the gate until an
+     * application's own heartbeat starts (Spring's InstanceRegistry starts with the context's
+     * lifecycle, a plain Hibernate application may have none), and a slow start would look dead to
+     * another instance starting meanwhile, which could then start two phases away.
+     */
+    private ScheduledExecutorService keepInFleet(SessionFactoryImplementor sfi) {
+        ConnectionSupplier connections = openConnection(sfi);
+        InstanceRepository instances = new InstanceRepository();
+        String instanceId = settings.fleet().instanceId();
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "expand-contract-fleet-keepalive");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = settings.fleet().heartbeat().interval().toMillis();
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                Connection c = connections.get();
+                try {
+                    c.setAutoCommit(true);
+                    instances.heartbeat(c, instanceId);
+                } finally {
+                    connections.release(c);
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.debug("expand-contract: fleet heartbeat of {} failed ({}); retried in {} ms", instanceId, e.toString(), every);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return heartbeat;
     }
 
     private void leaveFleet(SessionFactoryImplementor sfi) {

@@ -45,6 +45,7 @@ import static io.github.expandcontract.backfill.BackfillTestSupport.await;
 import static io.github.expandcontract.backfill.BackfillTestSupport.awaitVerification;
 import static io.github.expandcontract.backfill.BackfillTestSupport.count;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The backfill next to the fleet: it waits for instances in expand, a verification catches rows an
@@ -141,6 +142,19 @@ class BackfillFleetIntegrationTests {
                 fleet(migration, instanceId, rollout), MigrationObserver.NONE);
         open.add(coordinator);
         return coordinator;
+    }
+
+    /**
+     * An instance without any other heartbeat (plain Hibernate, or a Spring context still starting) stays
+     * live past the timeout: the SessionFactory keeps its fleet entry fresh, so the phase-distance rule
+     * still sees it.
+     */
+    @Test
+    void theSessionFactoryKeepsItsFleetEntryAliveSoAStarterTwoPhasesAwayIsRefused() throws Exception {
+        instance("expand-1", Phase.EXPAND, RolloutSettings.DEFAULTS);
+        Thread.sleep(FAST.timeout().toMillis() * 2);
+        assertThatThrownBy(() -> instance("backfill-1", Phase.BACKFILL, RolloutSettings.DEFAULTS))
+                .hasMessageContaining("phase backfill is more than one step away from phase expand");
     }
 
     @Test
@@ -274,7 +288,12 @@ class BackfillFleetIntegrationTests {
         assertThat(coordinator.reverseProgress(c.migration()).rowsProcessed()).isEqualTo(ROWS);
         assertThat(count(db, c.table(), c.oldDiffersFromNew())).isZero();
 
-        // old-reading phases are allowed again, and the contract marker is cleared
+        // old-reading phases are allowed again (a rolling deploy: the read-new instance goes first, as
+        // dual-write is two steps from it), and the contract marker is cleared
+        open.remove(coordinator);
+        coordinator.close();
+        open.remove(back);
+        back.close();
         instance(c.migration(), c.entity(), "dual-write-1", Phase.DUAL_WRITE, RolloutSettings.DEFAULTS);
         try (Connection connection = db.connect(); Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
                 "select contract_reached_at, reversed_at from expand_contract_migration where migration_id = '" + c.migration() + "'")) {
