@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,18 +117,9 @@ class BackfillYieldIntegrationTests {
             }
         });
         application.start();
-        java.util.Set<String> owners = new java.util.HashSet<>();
-        try (BackfillCoordinator a = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "runner-a");
-             BackfillCoordinator b = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "standby-b")) {
-            a.start();
-            await("runner-a holds the lease", () -> "runner-a".equals(a.progress(PARCELS).leaseOwner()), Duration.ofSeconds(10));
-            b.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (a.progress(PARCELS).status() != BackfillStatus.COMPLETED) {
-                owners.add(String.valueOf(a.progress(PARCELS).leaseOwner()));
-                assertThat(System.nanoTime()).as("backfill COMPLETED within 60 s").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+        Set<String> owners;
+        try {
+            owners = leaseOwnersWhileRunnerACopies(catalog, settings);
         } finally {
             writing.set(false);
             application.join();
@@ -152,7 +145,17 @@ class BackfillYieldIntegrationTests {
         MigrationCatalog catalog = parcels(1_500);
         BackfillSettings settings = new BackfillSettings(500, 500, 500, Duration.ofMillis(500), 0, Duration.ofMillis(2_500),
                 Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5)).withTrafficYield(Duration.ofMillis(10), 1);
-        java.util.Set<String> owners = new java.util.HashSet<>();
+        Set<String> owners = leaseOwnersWhileRunnerACopies(catalog, settings);
+        assertThat(owners).as("lease owners while it copied, three batches 2.5 s apart").containsExactly("runner-a");
+        assertThat(count(db, "parcels", "tracking_label is distinct from label")).isZero();
+    }
+
+    /**
+     * Starts runner-a, then standby-b once runner-a holds the lease, and returns every lease owner seen
+     * until the backfill COMPLETED (within 60 s).
+     */
+    private Set<String> leaseOwnersWhileRunnerACopies(MigrationCatalog catalog, BackfillSettings settings) throws Exception {
+        Set<String> owners = new HashSet<>();
         try (BackfillCoordinator a = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "runner-a");
              BackfillCoordinator b = new BackfillCoordinator(db.dataSource(), catalog, id -> settings, "standby-b")) {
             a.start();
@@ -165,7 +168,6 @@ class BackfillYieldIntegrationTests {
                 Thread.sleep(50);
             }
         }
-        assertThat(owners).as("lease owners while it copied, three batches 2.5 s apart").containsExactly("runner-a");
-        assertThat(count(db, "parcels", "tracking_label is distinct from label")).isZero();
+        return owners;
     }
 }
