@@ -61,14 +61,18 @@ public record MigrationReport(String id, String entity, String table, String old
      * @param readNewAllowed  whether an instance could start in read-new now
      * @param contractAllowed whether an instance could start in contract now
      * @param reason          why read-new or contract is refused (the rules' messages), null when both are allowed
+     * @param readNewRefusal  the read-new part of {@code reason} alone, null when read-new is allowed
+     * @param contractRefusal the contract part of {@code reason} alone, null when contract is allowed
      */
-    public record Fleet(Map<String, String> phases, boolean readNewAllowed, boolean contractAllowed, @Nullable String reason) {
+    public record Fleet(Map<String, String> phases, boolean readNewAllowed, boolean contractAllowed, @Nullable String reason,
+                        @Nullable String readNewRefusal, @Nullable String contractRefusal) {
 
         static Fleet of(FleetDecision d) {
             String reason = Stream.of(d.readNewRefusal() == null ? null : "read-new: " + d.readNewRefusal(),
                     d.contractRefusal() == null ? null : "contract: " + d.contractRefusal())
                     .filter(Objects::nonNull).collect(Collectors.joining(" | "));
-            return new Fleet(d.phases(), d.readNewAllowed(), d.contractAllowed(), reason.isEmpty() ? null : reason);
+            return new Fleet(d.phases(), d.readNewAllowed(), d.contractAllowed(), reason.isEmpty() ? null : reason,
+                    d.readNewRefusal(), d.contractRefusal());
         }
     }
 

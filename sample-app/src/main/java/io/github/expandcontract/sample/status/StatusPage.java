@@ -8,7 +8,6 @@ import io.github.expandcontract.sample.traffic.TrafficStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -169,9 +168,8 @@ final class StatusPage {
         if (allowed) {
             return "next: " + next + " allowed";
         }
-        String why = m.fleet().reason() == null ? "" : Arrays.stream(m.fleet().reason().split(" \\| "))
-                .filter(part -> part.startsWith(next + ": ")).map(part -> part.substring(next.length() + 2)).findFirst().orElse("");
-        return "next: " + next + " not yet" + (why.isEmpty() ? "" : " \u2014 " + abbreviate(why, 160));
+        String why = readNewNext ? m.fleet().readNewRefusal() : m.fleet().contractRefusal();
+        return "next: " + next + " not yet" + (why == null ? "" : " \u2014 " + abbreviate(why, 160));
     }
 
     private static String abbreviate(String text, int max) {
