@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -228,7 +227,7 @@ final class BackfillJob implements Runnable {
             c.setAutoCommit(true);
             VerificationResult started = verifications.load(c, migration.id());
             verifications.save(c, new VerificationResult(migration.id(), VerificationStatus.FAILED, started.rowsChecked(), 0, List.of(),
-                    started.startedAt(), Instant.now()));
+                    started.startedAt(), Verifier.databaseNow(c)));
         } catch (SQLException recordFailure) {
             log.error("expand-contract migration '{}': could not record the failed verification: {}", migration.id(),
                     recordFailure.toString());

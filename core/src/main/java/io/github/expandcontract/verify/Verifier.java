@@ -105,7 +105,8 @@ public final class Verifier {
         }
     }
 
-    private static Instant databaseNow(Connection c) throws SQLException {
+    /** Now on the database's clock: verification times are compared with the fleet's stamps, which use it. */
+    public static Instant databaseNow(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(KeysetTable.SQL_MARKER + "select current_timestamp");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
